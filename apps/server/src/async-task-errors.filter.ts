@@ -1,0 +1,18 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  AsyncTaskError,
+  AsyncTaskNotFoundError,
+  DuplicateTaskIdError,
+  InvalidAsyncTaskError,
+} from '../../../libs/async-task/src/index.js';
+
+/** Maps the library's named errors to HTTP: invalid input 400, unknown id 404, taken id 409. */
+@Catch(AsyncTaskError)
+export class AsyncTaskErrorsFilter implements ExceptionFilter {
+  catch(error: AsyncTaskError, host: ArgumentsHost): void {
+    const status =
+      error instanceof InvalidAsyncTaskError ? 400 : error instanceof AsyncTaskNotFoundError ? 404 : error instanceof DuplicateTaskIdError ? 409 : 500;
+    host.switchToHttp().getResponse<Response>().status(status).json({ statusCode: status, error: error.name, message: error.message });
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { AsyncTaskFactory, type AsyncTask, type AsyncTaskLog, ProgressRecord } from '../../../../libs/async-task/src/index.js';
+
+/** Sleeps `ms` milliseconds in one-second steps, reporting progress; the simplest visible task. */
+export class SleepTask implements AsyncTask {
+  private running = false;
+  private readonly progress = new ProgressRecord();
+  private readonly stopped = new AbortController();
+
+  constructor(private readonly params: string) {}
+
+  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+    const { ms } = parseSleepParams(this.params);
+    const abort = AbortSignal.any([signal, this.stopped.signal]);
+    this.running = true;
+    this.progress.setTotal(ms).setLoaded(0);
+    log.info(`Sleeping ${ms} ms`);
+    try {
+      while (this.progress.loaded < ms) {
+        const step = Math.min(1000, ms - this.progress.loaded);
+        await delay(step, undefined, { signal: abort });
+        this.progress.appendLoaded(step);
+        log.info(`Slept ${this.progress.loaded} of ${ms} ms`);
+      }
+      log.info('Woke up');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  interrupt(): void {
+    this.stopped.abort();
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  getParams(): string {
+    return this.params;
+  }
+
+  getProgress(): ProgressRecord {
+    return this.progress;
+  }
+}
+
+/** Params: `{"ms": 5000}` or just `5000`. */
+export function parseSleepParams(params: string): { ms: number } {
+  const value: unknown = JSON.parse(params || '0');
+  const ms = typeof value === 'number' ? value : (value as { ms?: unknown })?.ms;
+  if (!Number.isSafeInteger(ms) || (ms as number) < 0) throw new Error(`sleep needs a whole number of milliseconds ≥ 0, got ${params}`);
+  return { ms: ms as number };
+}
+
+@Injectable()
+@AsyncTaskFactory('sleep')
+export class SleepTaskFactory implements AsyncTaskFactory {
+  createTask(params: string): AsyncTask {
+    parseSleepParams(params);
+    return new SleepTask(params);
+  }
+
+  getTaskType(): string {
+    return 'sleep';
+  }
+}

@@ -1,0 +1,158 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus, isFinalStatus } from './async-task.constants.js';
+import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
+import { ClusterEvents } from './cluster-events.js';
+import { AsyncTaskRecord } from './entities/async-task-record.entity.js';
+import { AsyncTaskNotFoundError } from './errors/async-task-not-found.error.js';
+import { DuplicateTaskIdError } from './errors/duplicate-task-id.error.js';
+import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
+import { FactoryRegistry } from './factory-registry.js';
+import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
+import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+import { validateSubmission } from './submission.validator.js';
+import { newTaskId } from './task-id.js';
+import { TaskQueues } from './task-queues.js';
+import { TaskRecordStore } from './task-record.store.js';
+
+/** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
+const EXIT_RECHECK_MS = 1000;
+
+/**
+ * The public service: submit, interrupt and query tasks. Every method works from any node of the
+ * cluster, including API-only nodes started with `worker: false`.
+ */
+@Injectable()
+export class AsyncTaskManager {
+  private readonly logger = new Logger(AsyncTaskManager.name);
+
+  constructor(
+    @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
+    private readonly records: TaskRecordStore,
+    private readonly queues: TaskQueues,
+    private readonly registry: FactoryRegistry,
+    private readonly events: ClusterEvents,
+  ) {}
+
+  /** This node's id, as it appears in `executor` columns and `listNodes()`. */
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  /**
+   * Saves a task as WAITING and queues it. Throws InvalidAsyncTaskError or DuplicateTaskIdError on bad
+   * input, in which case nothing is written.
+   */
+  async submitAsyncTask(input: SubmitAsyncTaskInput): Promise<AsyncTaskRecord> {
+    const valid = validateSubmission(input, this.options.maxParamsBytes);
+    const now = new Date();
+    const record = Object.assign(new AsyncTaskRecord(), {
+      id: valid.id ?? newTaskId(now.getTime()),
+      name: valid.name,
+      taskType: valid.taskType,
+      params: valid.params,
+      status: AsyncTaskStatus.WAITING,
+      attempt: 0,
+      offlineCount: 0,
+      cpuOverhead: valid.cpuOverhead,
+      priority: valid.priority,
+      uid: valid.uid,
+      executor: null,
+      failedReason: null,
+      createdAt: now,
+      runAfter: valid.delayMs > 0 ? new Date(now.getTime() + valid.delayMs) : null,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+    } satisfies AsyncTaskRecord);
+    try {
+      await this.records.insert(record);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new DuplicateTaskIdError(record.id);
+      throw error;
+    }
+    try {
+      await this.queues.publish(
+        record.taskType,
+        { taskId: record.id, attempt: 0, cpuOverhead: record.cpuOverhead },
+        record.priority,
+        valid.delayMs,
+      );
+    } catch (error) {
+      // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
+      this.logger.warn(`Task ${record.id} saved but not queued yet (${(error as Error).message}); it will be republished`);
+    }
+    return record;
+  }
+
+  /** Registers a factory at run time; this node starts receiving its task type at once. */
+  registerFactory(factory: AsyncTaskFactory): void {
+    this.registry.register(factory, `${factory?.constructor?.name ?? 'instance'} (registerFactory)`);
+  }
+
+  /** The task's record. Throws AsyncTaskNotFoundError for an unknown id. */
+  async getTask(id: string): Promise<AsyncTaskRecord> {
+    const record = typeof id === 'string' ? await this.records.findById(id) : null;
+    if (!record) throw new AsyncTaskNotFoundError(String(id));
+    return record;
+  }
+
+  /** Newest first, filtered by owner, status and type. */
+  async listTasks(query: ListTasksQuery = {}): Promise<Page<AsyncTaskRecord>> {
+    const page = query.page ?? 1;
+    const size = query.size ?? 20;
+    if (!Number.isSafeInteger(page) || page < 1) throw new InvalidAsyncTaskError('page', 'must be an integer ≥ 1');
+    if (!Number.isSafeInteger(size) || size < 1 || size > 500) throw new InvalidAsyncTaskError('size', 'must be an integer from 1 to 500');
+    return this.records.list({ ...query, page, size });
+  }
+
+  /**
+   * Stops a task. Queued: CANCELLED at once. Running on any node: that node interrupts it and it
+   * ends in CANCELLED. Already ended: reported as `already-finished`. Unknown id: AsyncTaskNotFoundError.
+   */
+  async interrupt(taskId: string): Promise<InterruptResult> {
+    for (;;) {
+      const record = await this.getTask(taskId);
+      if (isFinalStatus(record.status)) return { taskId, outcome: 'already-finished', status: record.status };
+      if (record.status === AsyncTaskStatus.RUNNING) {
+        await this.events.publish({ kind: 'interrupt', taskId });
+        return { taskId, outcome: 'interrupting', status: record.status };
+      }
+      if (await this.records.cancelWaiting(taskId)) {
+        await this.queues.remove(record.taskType, taskId, record.attempt);
+        await this.events.publish({ kind: 'exit', taskId, status: AsyncTaskStatus.CANCELLED });
+        return { taskId, outcome: 'cancelled', status: AsyncTaskStatus.CANCELLED };
+      }
+      // It changed under us (claimed or finished meanwhile): look again.
+    }
+  }
+
+  /**
+   * Resolves with the record once the task has ended (SUCCESS, FAILED or CANCELLED), or with its
+   * current record when `timeoutMs` passes first. Listens before it looks, so no exit is missed.
+   */
+  async waitForExit(taskId: string, timeoutMs: number): Promise<AsyncTaskRecord> {
+    const deadline = Date.now() + timeoutMs;
+    let wake: () => void = () => {};
+    const unsubscribe = await this.events.on('exit', (event) => {
+      if (event.taskId === taskId) wake();
+    });
+    try {
+      for (;;) {
+        const exited = new Promise<void>((resolve) => (wake = resolve));
+        const record = await this.getTask(taskId);
+        const remaining = deadline - Date.now();
+        if (isFinalStatus(record.status) || remaining <= 0) return record;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.min(remaining, EXIT_RECHECK_MS))))]);
+        clearTimeout(timer);
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.code === 'ER_DUP_ENTRY' || e?.driverError?.code === 'ER_DUP_ENTRY';
+}

@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
+import { AsyncTaskExecutor } from './async-task.executor.js';
+import { AsyncTaskLifecycle } from './async-task.lifecycle.js';
+import { AsyncTaskManager } from './async-task.manager.js';
+import { ASYNC_TASK_MODULE_OPTIONS, AsyncTaskConfigurableModule } from './async-task.module-definition.js';
+import { resolveOptions } from './async-task.options.js';
+import { AsyncTaskReceiver } from './async-task.receiver.js';
+import { ClusterEvents } from './cluster-events.js';
+import { ASYNC_TASK_ENTITIES } from './entities/index.js';
+import { FactoryExplorer } from './factory.explorer.js';
+import { FactoryRegistry } from './factory-registry.js';
+import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+import { RedisConnections } from './redis-connections.js';
+import { TaskLogStore } from './task-log/task-log.store.js';
+import { TaskHandover } from './task-handover.js';
+import { TaskQueues } from './task-queues.js';
+import { TaskRecordStore } from './task-record.store.js';
+
+/**
+ * Background tasks across a cluster of nodes. Import once with `forRoot(options)` or
+ * `forRootAsync({ imports, inject, useFactory })`; the host app provides the TypeORM DataSource
+ * (with `ASYNC_TASK_ENTITIES` or `autoLoadEntities`, and `ASYNC_TASK_MIGRATIONS` run).
+ */
+@Module({
+  imports: [DiscoveryModule, TypeOrmModule.forFeature(ASYNC_TASK_ENTITIES)],
+  providers: [
+    {
+      provide: ASYNC_TASK_RESOLVED_OPTIONS,
+      inject: [ASYNC_TASK_MODULE_OPTIONS],
+      useFactory: (options: AsyncTaskModuleOptions) => resolveOptions(options),
+    },
+    RedisConnections,
+    ClusterEvents,
+    TaskRecordStore,
+    TaskLogStore,
+    TaskQueues,
+    FactoryRegistry,
+    FactoryExplorer,
+    TaskHandover,
+    AsyncTaskExecutor,
+    AsyncTaskReceiver,
+    AsyncTaskManager,
+    AsyncTaskLifecycle,
+  ],
+  exports: [AsyncTaskManager],
+})
+export class AsyncTaskModule extends AsyncTaskConfigurableModule {}

@@ -1,0 +1,1 @@
+export * from './async-task-factory.decorator.js';

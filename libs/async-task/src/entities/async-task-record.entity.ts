@@ -1,0 +1,73 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { AsyncTaskStatus } from '../async-task.constants.js';
+
+/**
+ * One submitted task: the durable source of truth. Redis only carries what can be rebuilt from it
+ * (queue entries, live logs, progress, heartbeats).
+ */
+@Entity({ name: 'async_task_record' })
+@Index('idx_async_task_status_type', ['status', 'taskType'])
+@Index('idx_async_task_uid_created', ['uid', 'createdAt'])
+@Index('idx_async_task_type_created', ['taskType', 'createdAt'])
+@Index('idx_async_task_executor_status', ['executor', 'status'])
+export class AsyncTaskRecord {
+  /** Generated (time-ordered, unique across nodes) or chosen by the caller. */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name: string;
+
+  @Column({ name: 'task_type', type: 'varchar', length: 64 })
+  taskType: string;
+
+  /** The task's parameters as given (objects are stored as JSON). */
+  @Column({ type: 'mediumtext' })
+  params: string;
+
+  @Column({ type: 'tinyint' })
+  status: AsyncTaskStatus;
+
+  /** Number of attempts started; every status write is fenced on it. */
+  @Column({ type: 'int', default: 0 })
+  attempt: number;
+
+  /** How many attempts ended because their node died or shut down. */
+  @Column({ name: 'offline_count', type: 'int', default: 0 })
+  offlineCount: number;
+
+  /** CPU budget the task takes while running; one core = 100. */
+  @Column({ name: 'cpu_overhead', type: 'int', default: 0 })
+  cpuOverhead: number;
+
+  /** Higher runs sooner. */
+  @Column({ type: 'int', default: 0 })
+  priority: number;
+
+  /** Owner of the task (free-form, e.g. a user id). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  uid: string | null;
+
+  /** Node that runs (or last ran) the task. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  executor: string | null;
+
+  @Column({ name: 'failed_reason', type: 'text', nullable: true })
+  failedReason: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  /** Earliest start for a delayed task; null = as soon as possible. */
+  @Column({ name: 'run_after', type: 'datetime', precision: 3, nullable: true })
+  runAfter: Date | null;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+
+  @Column({ name: 'started_at', type: 'datetime', precision: 3, nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,9 @@
+import { messages } from '../async-task.messages.js';
+import { AsyncTaskError } from './async-task.error.js';
+
+/** No task has this id (maps to HTTP 404). */
+export class AsyncTaskNotFoundError extends AsyncTaskError {
+  constructor(readonly taskId: string) {
+    super(messages.taskNotFound(taskId));
+  }
+}

@@ -1,0 +1,12 @@
+import { messages } from '../async-task.messages.js';
+import { AsyncTaskError } from './async-task.error.js';
+
+/** A submission was rejected before anything was written (maps to HTTP 400). */
+export class InvalidAsyncTaskError extends AsyncTaskError {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(messages.invalidTask(field, problem));
+  }
+}

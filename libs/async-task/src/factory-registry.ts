@@ -1,0 +1,45 @@
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import { TASK_TYPE_PATTERN } from './async-task.constants.js';
+import { DuplicateTaskTypeError } from './errors/duplicate-task-type.error.js';
+import { InvalidFactoryError } from './errors/invalid-factory.error.js';
+import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
+
+interface Registration {
+  factory: AsyncTaskFactory;
+  /** Where it came from, for error messages (class name and registration way). */
+  source: string;
+}
+
+/** The factories of this node, by task type. Emits `registered` (taskType) for each new one. */
+@Injectable()
+export class FactoryRegistry extends EventEmitter {
+  private readonly byType = new Map<string, Registration>();
+
+  /** Validates and adds a factory; a second factory for one type is an error naming both. */
+  register(factory: AsyncTaskFactory, source: string): string {
+    if (!factory || typeof factory.createTask !== 'function' || typeof factory.getTaskType !== 'function') {
+      throw new InvalidFactoryError(source, 'it must have createTask(params, record) and getTaskType() methods');
+    }
+    const taskType = factory.getTaskType();
+    if (typeof taskType !== 'string' || !TASK_TYPE_PATTERN.test(taskType)) {
+      throw new InvalidFactoryError(
+        source,
+        `getTaskType() returned ${JSON.stringify(taskType)}; a task type is 1–64 letters, digits, ".", "_" or "-"`,
+      );
+    }
+    const existing = this.byType.get(taskType);
+    if (existing) throw new DuplicateTaskTypeError(taskType, existing.source, source);
+    this.byType.set(taskType, { factory, source });
+    this.emit('registered', taskType);
+    return taskType;
+  }
+
+  get(taskType: string): AsyncTaskFactory | undefined {
+    return this.byType.get(taskType)?.factory;
+  }
+
+  taskTypes(): string[] {
+    return [...this.byType.keys()];
+  }
+}

@@ -1,0 +1,13 @@
+// Public API of @sfc/async-task. Internals (stores, receivers, Redis key builders) stay private.
+export { AsyncTaskModule } from './async-task.module.js';
+export { AsyncTaskManager } from './async-task.manager.js';
+export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './async-task.constants.js';
+export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
+export type { AsyncTask } from './interfaces/async-task.interface.js';
+export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+export type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
+export { AsyncTaskLog } from './task-log/async-task-log.js';
+export * from './entities/index.js';
+export * from './migrations/index.js';
+export * from './errors/index.js';

@@ -1,0 +1,52 @@
+import type { Type } from '@nestjs/common';
+import type { RedisOptions } from 'ioredis';
+import type { AsyncTaskFactory } from './async-task-factory.interface.js';
+
+/** Options of `AsyncTaskModule.forRoot()` / `forRootAsync()`. Every one is optional. */
+export interface AsyncTaskModuleOptions {
+  /**
+   * Redis: a `redis://` URL or ioredis options. Each node opens a few connections of its own.
+   * @default 'redis://127.0.0.1:6379'
+   */
+  redis?: string | RedisOptions;
+  /**
+   * Prefix of every Redis key and queue; nodes of one cluster share it, separate clusters must not.
+   * @default 'async-task'
+   */
+  prefix?: string;
+  /** This node's id in records, logs and `listNodes()`. @default `<host>-<pid>-<random>` (unique per process) */
+  nodeId?: string;
+  /**
+   * Run tasks on this node. `false` = submit/control only (API-only nodes): no workers, no factories needed.
+   * @default true
+   */
+  worker?: boolean;
+  /**
+   * CPU budget of this node (one core = 100). A task starts only if the running tasks' `cpuOverhead`
+   * plus its own stays within it; a task larger than the budget runs alone on an idle node.
+   * @default cores × 100 − 10
+   */
+  maxLoad?: number;
+  /** Factories to register besides the `@AsyncTaskFactory()` providers: classes (instantiated with DI) or instances. */
+  factories?: Array<Type<AsyncTaskFactory> | AsyncTaskFactory>;
+  /** How often this node writes its heartbeat. @default 1000 */
+  heartbeatIntervalMs?: number;
+  /** A node whose heartbeat is older than this is dead; its running tasks fail over. @default 5000 */
+  nodeTimeoutMs?: number;
+  /** How often one node (under a lock) scans for dead nodes' tasks and lost queue entries. @default 2000 */
+  failoverIntervalMs?: number;
+  /** Log bytes kept per attempt; past it a truncation marker is written once and the rest dropped. @default 1048576 (1 MiB) */
+  maxLogBytesPerAttempt?: number;
+  /** After this many attempts lost to dead nodes, the task ends in FAILED instead of running again. @default 3 */
+  maxOfflineAttempts?: number;
+  /** Largest accepted `params`, in UTF-8 bytes. @default 65536 */
+  maxParamsBytes?: number;
+  /**
+   * On shutdown, how long running tasks may keep going before they are handed over to other nodes.
+   * 0 hands them over at once.
+   * @default 0
+   */
+  shutdownGraceMs?: number;
+  /** How long a task's progress stays readable after its attempt ends. @default 60000 */
+  progressTtlMs?: number;
+}

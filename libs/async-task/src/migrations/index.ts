@@ -1,0 +1,6 @@
+import { CreateAsyncTaskTables1764300000000 } from './1764300000000-create-async-task-tables.js';
+
+export { CreateAsyncTaskTables1764300000000 };
+
+/** Add these to the host DataSource's `migrations` and run them (`migrationsRun: true` or the CLI). */
+export const ASYNC_TASK_MIGRATIONS = [CreateAsyncTaskTables1764300000000];

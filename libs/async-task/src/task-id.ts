@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID-shaped id: 48 bits of milliseconds then 80 random bits, 26 characters. Sorts by creation
+ * time (good for the primary key index) and needs no coordination between nodes.
+ */
+export function newTaskId(now = Date.now()): string {
+  let time = now;
+  let head = '';
+  for (let i = 0; i < 10; i++) {
+    head = CROCKFORD[time % 32] + head;
+    time = Math.floor(time / 32);
+  }
+  const random = randomBytes(10);
+  let tail = '';
+  // 80 random bits = 16 characters of 5 bits.
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of random) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      tail += CROCKFORD[(buffer >> bits) & 31];
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  return head + tail;
+}

@@ -1,0 +1,16 @@
+export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** `yyyy-MM-dd HH:mm:ss.SSS` in local time (months counted from 1, unlike the original). */
+export function formatLogTime(date: Date): string {
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+  );
+}
+
+/** One log line: `[ INFO][2026-11-28 14:03:07.123] message\n`. */
+export function formatLogLine(level: LogLevel, message: string, date = new Date()): string {
+  return `[${level.padStart(5)}][${formatLogTime(date)}] ${message}\n`;
+}

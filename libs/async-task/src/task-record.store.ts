@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { AsyncTaskStatus } from './async-task.constants.js';
+import { AsyncTaskRecord } from './entities/async-task-record.entity.js';
+import type { ListTasksQuery, Page } from './interfaces/submit-async-task.interface.js';
+
+const NOW = () => 'CURRENT_TIMESTAMP(3)';
+
+/**
+ * Reads and writes `async_task_record`. Every status change is a conditional write on
+ * (id, status, attempt): an attempt that was failed over can never overwrite a newer one.
+ */
+@Injectable()
+export class TaskRecordStore {
+  constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
+
+  async insert(record: AsyncTaskRecord): Promise<void> {
+    await this.records.insert(record);
+  }
+
+  findById(id: string): Promise<AsyncTaskRecord | null> {
+    return this.records.findOneBy({ id });
+  }
+
+  /** 0 → 1 for the attempt after `expectedAttempt`; false if someone else claimed or it was cancelled. */
+  async claim(id: string, expectedAttempt: number, nodeId: string): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: AsyncTaskStatus.RUNNING,
+        attempt: expectedAttempt + 1,
+        executor: nodeId,
+        startedAt: NOW,
+        updatedAt: NOW,
+      })
+      .where('id = :id AND status = :status AND attempt = :attempt', {
+        id,
+        status: AsyncTaskStatus.WAITING,
+        attempt: expectedAttempt,
+      })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** 1 → final for one attempt; false if that attempt no longer owns the record. */
+  async finish(id: string, attempt: number, status: AsyncTaskStatus, failedReason: string | null): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ status, failedReason, finishedAt: NOW, updatedAt: NOW })
+      .where('id = :id AND status = :running AND attempt = :attempt', { id, running: AsyncTaskStatus.RUNNING, attempt })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** 0 (or 5, between attempts) → 4: interrupt while queued; false if it was not queued any more. */
+  async cancelWaiting(id: string): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ status: AsyncTaskStatus.CANCELLED, finishedAt: NOW, updatedAt: NOW })
+      .where('id = :id AND status IN (:...queued)', { id, queued: [AsyncTaskStatus.WAITING, AsyncTaskStatus.OFFLINE] })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** 1 → 5 for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
+  async markOffline(id: string, attempt: number, nodeDied: boolean): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ status: AsyncTaskStatus.OFFLINE, updatedAt: NOW, ...(nodeDied ? { offlineCount: () => 'offline_count + 1' } : {}) })
+      .where('id = :id AND status = :running AND attempt = :attempt', { id, running: AsyncTaskStatus.RUNNING, attempt })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** 5 → 0: back in line for the next attempt. */
+  async requeueOffline(id: string, attempt: number): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ status: AsyncTaskStatus.WAITING, updatedAt: NOW })
+      .where('id = :id AND status = :offline AND attempt = :attempt', { id, offline: AsyncTaskStatus.OFFLINE, attempt })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async list(query: Required<Pick<ListTasksQuery, 'page' | 'size'>> & ListTasksQuery): Promise<Page<AsyncTaskRecord>> {
+    const where: Record<string, unknown> = {};
+    if (query.uid !== undefined) where.uid = String(query.uid);
+    if (query.taskType !== undefined) where.taskType = query.taskType;
+    if (query.status !== undefined) where.status = Array.isArray(query.status) ? In(query.status) : query.status;
+    const [items, total] = await this.records.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (query.page - 1) * query.size,
+      take: query.size,
+    });
+    return { items, total, page: query.page, size: query.size };
+  }
+}
