@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { asyncTask, handWritten, rawBullmq } from './scenarios/contenders.js';
+import { CONTENDERS } from './scenarios/contenders.js';
 import { runRedisMemory } from './scenarios/redis-memory.scenario.js';
 import { runThroughput } from './scenarios/throughput.scenario.js';
 import { benchConfig, REDIS_URL } from './support/bench-config.js';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const machine = await describeMachine(redis);
   await redis.quit();
   const result: BenchResult = { startedAt: new Date().toISOString(), finishedAt: '', machine, config, runs: [] };
-  const contenders = [rawBullmq, handWritten, asyncTask(1), asyncTask(2)];
+  const contenders = CONTENDERS.filter((contender) => !config.contenders || config.contenders.includes(contender.id));
   for (let repeat = 1; repeat <= config.repeats; repeat++) {
     for (const contender of contenders) {
       const run = await runThroughput(contender, config);

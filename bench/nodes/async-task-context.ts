@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplicationContext, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'typeorm';
 import { AsyncTaskModule, type AsyncTaskModuleOptions } from '../../libs/async-task/src/index.js';
 import { BenchDatabase } from '../support/bench-database.js';
 
@@ -9,11 +10,12 @@ export async function startAsyncTaskContext(
   databaseUrl: string,
   options: AsyncTaskModuleOptions,
   providers: Provider[] = [],
+  sqlLogger?: Logger,
 ): Promise<INestApplicationContext> {
   class BenchAppModule {}
   const module: DynamicModule = {
     module: BenchAppModule,
-    imports: [TypeOrmModule.forRoot(BenchDatabase.options(databaseUrl)), AsyncTaskModule.forRoot(options)],
+    imports: [TypeOrmModule.forRoot(BenchDatabase.options(databaseUrl, sqlLogger)), AsyncTaskModule.forRoot(options)],
     providers,
   };
   const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });

@@ -2,6 +2,7 @@ import type { RunningNode } from './bench-node.js';
 import { startAsyncTaskContext } from './async-task-context.js';
 import type { NodeSettings } from './node-protocol.js';
 import { NoopTaskFactory } from './noop-task.factory.js';
+import { sqlQueryCounter } from './round-trip-counter.js';
 
 /**
  * Contender 3, us: a worker node of @sfc/async-task with the no-op factory. Its budget admits
@@ -13,6 +14,7 @@ export async function startAsyncTaskNode(settings: NodeSettings): Promise<Runnin
     settings.databaseUrl,
     { redis: settings.redisUrl, prefix: settings.prefix, maxLoad: settings.concurrency * 100 },
     [NoopTaskFactory],
+    sqlQueryCounter,
   );
   return {
     report: async () => ({ processed: 0, lastFinishedAt: 0, latenciesMs: [] }),

@@ -2,6 +2,7 @@ import type { NodeMessage, NodeMode, NodeReport, NodeSettings, ParentMessage } f
 import { startAsyncTaskNode } from './async-task.node.js';
 import { startHandWrittenNode } from './hand-written.node.js';
 import { startRawBullmqNode } from './raw-bullmq.node.js';
+import { countRedisCommands, roundTrips } from './round-trip-counter.js';
 
 /**
  * Entry of one worker node process: `node bench-node.js <mode> <settings-json>`, forked by the
@@ -9,7 +10,7 @@ import { startRawBullmqNode } from './raw-bullmq.node.js';
  * closes everything on "stop".
  */
 export interface RunningNode {
-  report(): Promise<Omit<NodeReport, 'rssBytes'>>;
+  report(): Promise<Pick<NodeReport, 'processed' | 'lastFinishedAt' | 'latenciesMs'>>;
   close(): Promise<void>;
 }
 
@@ -24,8 +25,9 @@ async function main(): Promise<void> {
   const settings = JSON.parse(process.argv[3]) as NodeSettings;
   const start = starters[mode];
   if (!start) throw new Error(`Unknown bench node mode "${mode}"`);
+  countRedisCommands();
   const node = await start(settings);
-  const report = async (): Promise<NodeReport> => ({ rssBytes: process.memoryUsage().rss, ...(await node.report()) });
+  const report = async (): Promise<NodeReport> => ({ rssBytes: process.memoryUsage().rss, ...roundTrips, ...(await node.report()) });
   const send = (message: NodeMessage) => process.send!(message);
   process.on('message', async (message: ParentMessage) => {
     if (message.kind === 'report') send({ kind: 'report', report: await report() });

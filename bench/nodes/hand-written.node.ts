@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { BenchDatabase } from '../support/bench-database.js';
 import type { RunningNode } from './bench-node.js';
 import { BASELINE_QUEUE, type NodeSettings } from './node-protocol.js';
+import { sqlQueryCounter } from './round-trip-counter.js';
 
 /**
  * Contender 2, what a user writes without us: a BullMQ worker that moves the task's row 0 → 1 → 2
@@ -13,7 +14,7 @@ import { BASELINE_QUEUE, type NodeSettings } from './node-protocol.js';
  */
 export async function startHandWrittenNode(settings: NodeSettings): Promise<RunningNode> {
   const executor = `${hostname()}-${process.pid}`;
-  const database = await new DataSource(BenchDatabase.options(settings.databaseUrl)).initialize();
+  const database = await new DataSource(BenchDatabase.options(settings.databaseUrl, sqlQueryCounter)).initialize();
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker<{ id: string }>(
     BASELINE_QUEUE,

@@ -17,6 +17,9 @@ export interface NodeReport {
   lastFinishedAt: number;
   /** Submit → start of the tasks named "latency", in ms, where the node measures it. */
   latenciesMs: number[];
+  /** Redis commands and SQL statements this node has sent so far. */
+  redisCommands: number;
+  sqlQueries: number;
 }
 
 export type ParentMessage = { kind: 'report' } | { kind: 'stop' };

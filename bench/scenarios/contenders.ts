@@ -25,6 +25,8 @@ export interface Submitter {
 }
 
 export interface Contender {
+  /** Short name, for BENCH_CONTENDERS and the ratios: raw, hand-written, ours-1, ours-2. */
+  id: string;
   label: string;
   mode: NodeMode;
   nodes: number;
@@ -59,6 +61,7 @@ async function latenciesFromDatabase(database: BenchDatabase): Promise<number[]>
 }
 
 export const rawBullmq: Contender = {
+  id: 'raw',
   label: '1. raw BullMQ (no-op, no DB)',
   mode: 'raw-bullmq',
   nodes: 1,
@@ -76,6 +79,7 @@ export const rawBullmq: Contender = {
 let handWrittenSequence = 0;
 
 export const handWritten: Contender = {
+  id: 'hand-written',
   label: '2. hand-written BullMQ + 3 SQL writes',
   mode: 'hand-written',
   nodes: 1,
@@ -101,6 +105,7 @@ export const handWritten: Contender = {
 /** Contender 3 with one or two worker node processes; the parent submits through an API-only node. */
 export function asyncTask(nodes: number): Contender {
   return {
+    id: `ours-${nodes}`,
     label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}`,
     mode: 'async-task',
     nodes,
@@ -116,3 +121,6 @@ export function asyncTask(nodes: number): Contender {
     },
   };
 }
+
+/** Every contender, in the order a repeat runs them. */
+export const CONTENDERS: Contender[] = [rawBullmq, handWritten, asyncTask(1), asyncTask(2)];

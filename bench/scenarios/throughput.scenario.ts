@@ -2,12 +2,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { BenchDatabase } from '../support/bench-database.js';
 import { REDIS_URL, uniqueName, type BenchConfig } from '../support/bench-config.js';
+import type { NodeReport } from '../nodes/node-protocol.js';
 import { NodeProcess } from '../support/node-processes.js';
 import { deleteKeysWithPrefix } from '../support/redis-keys-cleanup.js';
 import { percentile } from '../support/stats.js';
 import type { Contender, Submitter } from './contenders.js';
 
 export interface ThroughputRun {
+  contenderId: string;
   contender: string;
   tasks: number;
   /** Tasks per second, first submit → last task done. */
@@ -19,6 +21,9 @@ export interface ThroughputRun {
   /** Largest RSS of the worker node processes, when ready and after all tasks. */
   rssBeforeBytes: number;
   rssAfterBytes: number;
+  /** Redis commands and SQL statements the worker nodes sent per task (throughput phase). */
+  redisCommandsPerTask: number;
+  sqlQueriesPerTask: number;
 }
 
 const POLL_MS = 50;
@@ -51,6 +56,7 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
     await waitUntilProcessed(submitter, nodes, config.tasks + config.latencyTasks);
     const latencies = await submitter.latenciesMs(nodes);
     return {
+      contenderId: contender.id,
       contender: contender.label,
       tasks: config.tasks,
       tasksPerSecond: config.tasks / seconds,
@@ -59,6 +65,8 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
       latencyP99Ms: percentile(latencies, 99),
       rssBeforeBytes: Math.max(...nodes.map((node) => node.readyReport.rssBytes)),
       rssAfterBytes: Math.max(...reports.map((report) => report.rssBytes)),
+      redisCommandsPerTask: perTask(nodes, reports, 'redisCommands', config.tasks),
+      sqlQueriesPerTask: perTask(nodes, reports, 'sqlQueries', config.tasks),
     };
   } finally {
     await submitter?.close();
@@ -67,6 +75,11 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
     await redis.quit();
     await database.drop();
   }
+}
+
+function perTask(nodes: NodeProcess[], reports: NodeReport[], figure: 'redisCommands' | 'sqlQueries', tasks: number): number {
+  const sent = reports.reduce((sum, report, index) => sum + report[figure] - nodes[index].readyReport[figure], 0);
+  return sent / tasks;
 }
 
 async function submitConcurrently(submitter: Submitter, tasks: number, concurrency: number): Promise<void> {

@@ -16,6 +16,8 @@ export interface BenchConfig {
   /** Tasks of the paced latency phase, and their rate per second (well below the ceiling). */
   latencyTasks: number;
   latencyRate: number;
+  /** Ids of the contenders to run (all by default): raw, hand-written, ours-1, ours-2. */
+  contenders: string[] | null;
   /** Tasks queued with no worker to measure Redis memory per queued task (0 skips it). */
   queuedTasks: number;
 }
@@ -29,6 +31,7 @@ export function benchConfig(): BenchConfig {
     latencyTasks: envInteger('BENCH_LATENCY_TASKS', 300),
     latencyRate: envInteger('BENCH_LATENCY_RATE', 100),
     queuedTasks: envInteger('BENCH_QUEUED_TASKS', 100_000),
+    contenders: process.env.BENCH_CONTENDERS ? process.env.BENCH_CONTENDERS.split(',').map((id) => id.trim()) : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS } from '../../libs/async-task/src/index.js';
 import { MYSQL_URL, uniqueName } from './bench-config.js';
 
@@ -17,8 +17,9 @@ export class BenchDatabase {
     this.url = url.toString();
   }
 
-  static options(url: string): DataSourceOptions {
-    return { type: 'mysql', url, entities: ASYNC_TASK_ENTITIES, synchronize: false, logging: false };
+  /** Options of a DataSource on this database; with `logger`, every statement is passed to it. */
+  static options(url: string, logger?: Logger): DataSourceOptions {
+    return { type: 'mysql', url, entities: ASYNC_TASK_ENTITIES, synchronize: false, logging: logger ? ['query'] : false, logger };
   }
 
   async create(): Promise<void> {

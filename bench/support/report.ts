@@ -17,33 +17,38 @@ export interface BenchResult {
 /** The one table of a bench run, in Markdown (pasted as is into the README's Performance section). */
 export function renderReport(result: BenchResult): string {
   const { machine: m, config: c } = result;
-  const contenders = [...new Set(result.runs.map((run) => run.contender))];
-  const runsOf = (label: string) => result.runs.filter((run) => run.contender === label);
+  const contenders = [...new Set(result.runs.map((run) => run.contenderId))];
+  const runsOf = (id: string) => result.runs.filter((run) => run.contenderId === id);
   const lines = [
     `Bench of ${result.startedAt} — ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ` +
       `Redis ${m.redis}, MySQL ${m.mysql}; load average ${m.loadAverageAtStart} at start.`,
     `${c.tasks} trivial tasks per run, concurrency ${c.concurrency} per worker process, ${c.submitters} concurrent submitters ` +
       `in the parent; ${c.repeats} interleaved runs each: median (min–max). Latency: ${c.latencyTasks} tasks paced at ${c.latencyRate}/s.`,
     '',
-    '| scenario | tasks/s | submits/s | submit→start p50 ms | p99 ms | worker RSS MiB ready → after |',
-    '|---|---|---|---|---|---|',
+    '| scenario | tasks/s | submits/s | submit→start p50 ms | p99 ms | worker RSS MiB ready → after | worker Redis cmds / SQL per task |',
+    '|---|---|---|---|---|---|---|',
   ];
-  for (const label of contenders) {
-    const runs = runsOf(label);
+  for (const id of contenders) {
+    const runs = runsOf(id);
     const pick = (figure: (run: ThroughputRun) => number, digits = 0) => withSpread(runs.map(figure), digits);
     lines.push(
-      `| ${label} | ${pick((r) => r.tasksPerSecond)} | ${pick((r) => r.submitsPerSecond)} | ${pick((r) => r.latencyP50Ms, 1)} | ` +
+      `| ${runs[0].contender} | ${pick((r) => r.tasksPerSecond)} | ${pick((r) => r.submitsPerSecond)} | ${pick((r) => r.latencyP50Ms, 1)} | ` +
         `${pick((r) => r.latencyP99Ms, 1)} | ${median(runs.map((r) => mebibytes(r.rssBeforeBytes))).toFixed(0)} → ` +
-        `${median(runs.map((r) => mebibytes(r.rssAfterBytes))).toFixed(0)} |`,
+        `${median(runs.map((r) => mebibytes(r.rssAfterBytes))).toFixed(0)} | ` +
+        `${median(runs.map((r) => r.redisCommandsPerTask)).toFixed(1)} / ${median(runs.map((r) => r.sqlQueriesPerTask)).toFixed(1)} |`,
     );
   }
-  const [raw, handWritten, ...ours] = contenders;
-  if (raw && handWritten && ours.length > 0) {
-    lines.push('', '| ratio, run by run | ' + ours.map((label) => label.replace(/^3\. @sfc\/async-task, /, 'ours, ')).join(' | ') + ' | target |');
-    lines.push('|---|' + ours.map(() => '---|').join('') + '---|');
-    const ratioRow = (base: string, name: string, target: string) =>
-      `| ${name} | ${ours.map((label) => withSpread(ratios(runsOf(label), runsOf(base)), 2)).join(' | ')} | ${target} |`;
-    lines.push(ratioRow(raw, '3 / 1 (vs raw BullMQ)', '≥ 0.30'), ratioRow(handWritten, '3 / 2 (vs hand-written)', '≥ 1.00'));
+  const ours = contenders.filter((id) => id.startsWith('ours-'));
+  const baselines = [
+    { id: 'raw', name: '3 / 1 (vs raw BullMQ)', target: '≥ 0.30' },
+    { id: 'hand-written', name: '3 / 2 (vs hand-written)', target: '≥ 1.00' },
+  ].filter((baseline) => contenders.includes(baseline.id));
+  if (ours.length > 0 && baselines.length > 0) {
+    lines.push('', `| ratio, run by run | ${ours.map((id) => id.replace('ours-', 'ours, ') + ' node(s)').join(' | ')} | target |`);
+    lines.push(`|---|${ours.map(() => '---|').join('')}---|`);
+    for (const { id, name, target } of baselines) {
+      lines.push(`| ${name} | ${ours.map((our) => withSpread(ratios(runsOf(our), runsOf(id)), 2)).join(' | ')} | ${target} |`);
+    }
   }
   const memory = result.redisMemory;
   if (memory) {
