@@ -15,8 +15,9 @@ const NOW = () => 'CURRENT_TIMESTAMP(3)';
 export class TaskRecordStore {
   constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
 
+  /** Inserts a complete record; no read-back of defaults (every column is given), so one round trip. */
   async insert(record: AsyncTaskRecord): Promise<void> {
-    await this.records.insert(record);
+    await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
   }
 
   findById(id: string): Promise<AsyncTaskRecord | null> {
