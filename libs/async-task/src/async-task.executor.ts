@@ -13,7 +13,7 @@ import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /** A task this node has admitted: from the moment its budget is reserved until its final write. */
-interface Execution {
+export interface Execution {
   taskId: string;
   attempt: number;
   cpuOverhead: number;
