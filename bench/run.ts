@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { CONTENDERS } from './scenarios/contenders.js';
 import { runRedisMemory } from './scenarios/redis-memory.scenario.js';
@@ -7,8 +5,7 @@ import { runThroughput } from './scenarios/throughput.scenario.js';
 import { benchConfig, REDIS_URL } from './support/bench-config.js';
 import { describeMachine } from './support/machine.js';
 import { renderReport, type BenchResult } from './support/report.js';
-
-const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+import { saveResult } from './support/results.js';
 
 /**
  * `npm run bench`: the contenders side by side in one run, interleaved repeat by repeat, then Redis
@@ -35,11 +32,7 @@ async function main(): Promise<void> {
   result.finishedAt = new Date().toISOString();
   const report = renderReport(result);
   console.log(`\n${report}\n`);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = `${RESULTS_DIR}bench-${result.startedAt.replace(/[:.]/g, '-')}`;
-  await writeFile(`${file}.json`, JSON.stringify(result, null, 2));
-  await writeFile(`${file}.md`, `${report}\n`);
-  console.error(`Saved ${file}.json`);
+  await saveResult('bench', result.startedAt, result, report);
 }
 
 main().catch((error) => {

@@ -17,7 +17,7 @@ export async function startAsyncTaskNode(settings: NodeSettings): Promise<Runnin
     sqlQueryCounter,
   );
   return {
-    report: async () => ({ processed: 0, lastFinishedAt: 0, latenciesMs: [] }),
+    report: async () => ({}),
     close: () => app.close(),
   };
 }

@@ -1,6 +1,7 @@
 import type { NodeMessage, NodeMode, NodeReport, NodeSettings, ParentMessage } from './node-protocol.js';
 import { startAsyncTaskNode } from './async-task.node.js';
 import { startHandWrittenNode } from './hand-written.node.js';
+import { startInterruptibleNode } from './interruptible.node.js';
 import { startRawBullmqNode } from './raw-bullmq.node.js';
 import { countRedisCommands, roundTrips } from './round-trip-counter.js';
 
@@ -10,7 +11,8 @@ import { countRedisCommands, roundTrips } from './round-trip-counter.js';
  * closes everything on "stop".
  */
 export interface RunningNode {
-  report(): Promise<Pick<NodeReport, 'processed' | 'lastFinishedAt' | 'latenciesMs'>>;
+  /** What the mode measures itself; the rest of the report has defaults. */
+  report(): Promise<Partial<Pick<NodeReport, 'processed' | 'lastFinishedAt' | 'latenciesMs' | 'marks'>>>;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ const starters: Record<NodeMode, (settings: NodeSettings) => Promise<RunningNode
   'raw-bullmq': startRawBullmqNode,
   'hand-written': startHandWrittenNode,
   'async-task': startAsyncTaskNode,
+  'async-task-interruptible': startInterruptibleNode,
 };
 
 async function main(): Promise<void> {
@@ -27,7 +30,15 @@ async function main(): Promise<void> {
   if (!start) throw new Error(`Unknown bench node mode "${mode}"`);
   countRedisCommands();
   const node = await start(settings);
-  const report = async (): Promise<NodeReport> => ({ rssBytes: process.memoryUsage().rss, ...roundTrips, ...(await node.report()) });
+  const report = async (): Promise<NodeReport> => ({
+    rssBytes: process.memoryUsage().rss,
+    ...roundTrips,
+    processed: 0,
+    lastFinishedAt: 0,
+    latenciesMs: [],
+    marks: {},
+    ...(await node.report()),
+  });
   const send = (message: NodeMessage) => process.send!(message);
   process.on('message', async (message: ParentMessage) => {
     if (message.kind === 'report') send({ kind: 'report', report: await report() });

@@ -1,5 +1,5 @@
 /** Messages between the bench parent (the submitter) and its worker node processes, over Node IPC. */
-export type NodeMode = 'raw-bullmq' | 'hand-written' | 'async-task';
+export type NodeMode = 'raw-bullmq' | 'hand-written' | 'async-task' | 'async-task-interruptible';
 
 /** argv[3] of a node process, as JSON. */
 export interface NodeSettings {
@@ -17,6 +17,8 @@ export interface NodeReport {
   lastFinishedAt: number;
   /** Submit → start of the tasks named "latency", in ms, where the node measures it. */
   latenciesMs: number[];
+  /** Task id → epoch ms of the event the node's mode watches (e.g. when an interrupt arrived). */
+  marks: Record<string, number>;
   /** Redis commands and SQL statements this node has sent so far. */
   redisCommands: number;
   sqlQueries: number;
@@ -29,3 +31,5 @@ export type NodeMessage = { kind: 'ready'; report: NodeReport } | { kind: 'repor
 export const BASELINE_QUEUE = 'bench';
 /** Task type of the library's trivial bench task. */
 export const NOOP_TASK_TYPE = 'bench.noop';
+/** Task type of a task that runs until it is interrupted. */
+export const INTERRUPTIBLE_TASK_TYPE = 'bench.until-interrupted';

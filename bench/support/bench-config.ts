@@ -35,7 +35,7 @@ export function benchConfig(): BenchConfig {
   };
 }
 
-function envInteger(name: string, fallback: number): number {
+export function envInteger(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
