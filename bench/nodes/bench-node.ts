@@ -23,6 +23,11 @@ const starters: Record<NodeMode, (settings: NodeSettings) => Promise<RunningNode
   'async-task-interruptible': startInterruptibleNode,
 };
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 async function main(): Promise<void> {
   const mode = process.argv[2] as NodeMode;
   const settings = JSON.parse(process.argv[3]) as NodeSettings;
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
   const node = await start(settings);
   const report = async (): Promise<NodeReport> => ({
     rssBytes: process.memoryUsage().rss,
+    cpuMs: cpuMs(),
     ...roundTrips,
     processed: 0,
     lastFinishedAt: 0,

@@ -19,6 +19,8 @@ export interface NodeReport {
   latenciesMs: number[];
   /** Task id → epoch ms of the event the node's mode watches (e.g. when an interrupt arrived). */
   marks: Record<string, number>;
+  /** CPU time (user + system) this process has used so far, in ms. */
+  cpuMs: number;
   /** Redis commands and SQL statements this node has sent so far. */
   redisCommands: number;
   sqlQueries: number;

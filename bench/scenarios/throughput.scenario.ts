@@ -21,6 +21,8 @@ export interface ThroughputRun {
   /** Largest RSS of the worker node processes, when ready and after all tasks. */
   rssBeforeBytes: number;
   rssAfterBytes: number;
+  /** CPU time the worker nodes used per task (throughput phase): steadier than tasks/s on a shared machine. */
+  workerCpuMsPerTask: number;
   /** Redis commands and SQL statements the worker nodes sent per task (throughput phase). */
   redisCommandsPerTask: number;
   sqlQueriesPerTask: number;
@@ -65,6 +67,7 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
       latencyP99Ms: percentile(latencies, 99),
       rssBeforeBytes: Math.max(...nodes.map((node) => node.readyReport.rssBytes)),
       rssAfterBytes: Math.max(...reports.map((report) => report.rssBytes)),
+      workerCpuMsPerTask: perTask(nodes, reports, 'cpuMs', config.tasks),
       redisCommandsPerTask: perTask(nodes, reports, 'redisCommands', config.tasks),
       sqlQueriesPerTask: perTask(nodes, reports, 'sqlQueries', config.tasks),
     };
@@ -77,7 +80,7 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
   }
 }
 
-function perTask(nodes: NodeProcess[], reports: NodeReport[], figure: 'redisCommands' | 'sqlQueries', tasks: number): number {
+function perTask(nodes: NodeProcess[], reports: NodeReport[], figure: 'cpuMs' | 'redisCommands' | 'sqlQueries', tasks: number): number {
   const sent = reports.reduce((sum, report, index) => sum + report[figure] - nodes[index].readyReport[figure], 0);
   return sent / tasks;
 }
