@@ -29,15 +29,10 @@ export class BenchDatabase {
     await this.source.runMigrations();
   }
 
-  /** The parent's own connection pool to this database (submits of the baseline, progress polls). */
+  /** The parent's own connection pool to this database (the baseline's submits, progress polls). */
   get dataSource(): DataSource {
     if (!this.source) throw new Error('BenchDatabase.create() first');
     return this.source;
-  }
-
-  async countWithStatus(status: number): Promise<number> {
-    const [row] = await this.dataSource.query('SELECT COUNT(*) AS n FROM async_task_record WHERE status = ?', [status]);
-    return Number(row.n);
   }
 
   async drop(): Promise<void> {

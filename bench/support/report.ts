@@ -44,7 +44,7 @@ export function renderReport(result: BenchResult): string {
     { id: 'hand-written', name: '3 / 2 (vs hand-written)', target: '≥ 1.00' },
   ].filter((baseline) => contenders.includes(baseline.id));
   if (ours.length > 0 && baselines.length > 0) {
-    lines.push('', `| ratio, run by run | ${ours.map((id) => id.replace('ours-', 'ours, ') + ' node(s)').join(' | ')} | target |`);
+    lines.push('', `| ratio, run by run | ${ours.map((id) => (id === 'ours-1' ? 'ours, 1 node' : `ours, ${id.replace('ours-', '')} nodes`)).join(' | ')} | target |`);
     lines.push(`|---|${ours.map(() => '---|').join('')}---|`);
     for (const { id, name, target } of baselines) {
       lines.push(`| ${name} | ${ours.map((our) => withSpread(ratios(runsOf(our), runsOf(id)), 2)).join(' | ')} | ${target} |`);
