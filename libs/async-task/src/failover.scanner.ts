@@ -3,7 +3,7 @@ import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from './async-task.const
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { ClusterEvents } from './cluster-events.js';
 import { FailoverLock } from './failover.lock.js';
-import { QueueReconciler } from './failover.reconciler.js';
+import { QueueReconciler, SETTLE_MS } from './failover.reconciler.js';
 import { messages } from './async-task.messages.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
@@ -61,12 +61,19 @@ export class FailoverScanner {
       // The sentinel is gone only if Redis lost our data: nodes are re-registering, so give them a node
       // timeout before judging anyone dead, and put every waiting task back in its queue now.
       const redisLostData = (await client.set(keys.dataSentinel, owner, 'NX')) === 'OK';
-      if (redisLostData) await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
+      if (redisLostData) {
+        await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
+        // Tasks submitted just before the loss are too fresh for this scan's reconciliation: look again once they settle.
+        await client.set(keys.reconcileDue, String(Date.now() + SETTLE_MS));
+      }
       if (!(await client.exists(keys.failoverGrace))) await this.failOverDeadNodes();
       await this.requeueStrandedOffline();
-      if (redisLostData || Date.now() - this.lastReconcile > RECONCILE_EVERY_MS) {
+      const due = Number(await client.get(keys.reconcileDue));
+      const settledAfterLoss = due > 0 && Date.now() >= due;
+      if (redisLostData || settledAfterLoss || Date.now() - this.lastReconcile > RECONCILE_EVERY_MS) {
         await this.reconciler.republishMissing();
         this.lastReconcile = Date.now();
+        if (settledAfterLoss) await client.del(keys.reconcileDue);
       }
     } finally {
       await this.lock.release(owner);
