@@ -5,9 +5,11 @@ import { ClusterEvents } from './cluster-events.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
 import type { AsyncTask } from './interfaces/async-task.interface.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
+import { ProgressSampler } from './progress/progress.sampler.js';
 import { retryTransient } from './retry-transient.js';
 import { AsyncTaskLog } from './task-log/async-task-log.js';
 import { AttemptLog } from './task-log/attempt-log.js';
+import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
@@ -47,6 +49,8 @@ export class AsyncTaskExecutor {
     private readonly logs: TaskLogStore,
     private readonly events: ClusterEvents,
     private readonly handover: TaskHandover,
+    private readonly liveLogs: LiveLogWriter,
+    private readonly progress: ProgressSampler,
   ) {}
 
   private stopListening: () => void = () => {};
@@ -173,12 +177,15 @@ export class AsyncTaskExecutor {
 
   private async runToEnd(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
     const startedAt = new Date();
-    const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt);
+    // Every accepted chunk also goes to the live stream, so any node can read the attempt as it runs.
+    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt);
+    const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
     const log = new AsyncTaskLog(attemptLog);
     let status = AsyncTaskStatus.SUCCESS;
     let failedReason: string | null = null;
     try {
       execution.task = await factory.createTask(record.params, record);
+      this.progress.track(execution.taskId, record.attempt, execution.task);
       if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
@@ -189,7 +196,9 @@ export class AsyncTaskExecutor {
       status = AsyncTaskStatus.CANCELLED;
       failedReason = null;
     }
+    await Promise.all([this.progress.untrack(execution.taskId), liveLog.end()]);
     await this.recordExit(execution, status, failedReason, attemptLog, startedAt);
+    liveLog.expireSoon();
   }
 
   private async recordExit(

@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { TaskGate, testTaskFactory } from './support/log-tasks.js';
+import { TestDatabase } from './support/test-database.js';
+import { uniqueName } from './support/test-environment.js';
+import { startTestNode, type TestNode } from './support/test-node.js';
+import { waitFor } from './support/wait-for.js';
+
+const HEADER = (attempt: number, node: string) =>
+  new RegExp(`^===== attempt ${attempt} on ${node}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} =====$`, 'm');
+
+/** Collects what a (following) log stream delivers, with the moment each piece arrived. */
+function collect(stream: Readable) {
+  const seen = { text: '', arrivals: [] as Array<{ at: number; text: string }>, ended: false };
+  stream.on('data', (chunk: string) => {
+    seen.text += chunk;
+    seen.arrivals.push({ at: performance.now(), text: chunk });
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on('end', () => resolve((seen.ended = true) && undefined));
+    stream.on('error', reject);
+  });
+  return { seen, ended };
+}
+
+describe('task logs, live from any node (real Redis and MySQL)', () => {
+  const database = new TestDatabase();
+  const gate = new TaskGate();
+  const nodes: TestNode[] = [];
+  let prefix: string;
+
+  const node = async (name: string, worker = true, options: Record<string, unknown> = {}) => {
+    const factories = worker ? [testTaskFactory('talk', gate), testTaskFactory('flood', gate)] : [];
+    const started = await startTestNode(database, { prefix, nodeId: name, worker, factories, ...options });
+    nodes.push(started);
+    return started;
+  };
+
+  beforeAll(() => database.create());
+  afterAll(() => database.drop());
+  beforeEach(() => {
+    prefix = uniqueName('at');
+  });
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((n) => n.close()));
+  });
+
+  it('reads lines written on node A through node B while the task still runs', async () => {
+    await node('node-a');
+    const { manager: b } = await node('node-b', false);
+    const { id } = await b.submitAsyncTask({ name: 'talk', taskType: 'talk', params: { lines: 3 } });
+
+    const live = await waitFor('the third line through node B', async () => {
+      const log = await text(await b.getTaskLog(id));
+      return log.includes('line 3 of attempt 1') ? log : undefined;
+    });
+    expect((await b.getTask(id)).status).toBe(AsyncTaskStatus.RUNNING);
+    expect(live).toMatch(HEADER(1, 'node-a'));
+    expect(live.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(HEADER(1, 'node-a')),
+      expect.stringMatching(/^\[ INFO\]\[[^\]]+\] line 1 of attempt 1$/),
+      expect.stringMatching(/line 2 of attempt 1$/),
+      expect.stringMatching(/line 3 of attempt 1$/),
+    ]);
+
+    gate.release(id);
+    expect((await b.waitForExit(id, 15000)).status).toBe(AsyncTaskStatus.SUCCESS);
+    const saved = await text(await b.getTaskLog(id));
+    expect(saved.startsWith(live)).toBe(true);
+    expect(saved).toMatch(/\] done\n$/);
+  });
+
+  it('follows: delivers lines as they are written and ends when the task ends', async () => {
+    await node('node-a');
+    const { manager: b } = await node('node-b', false);
+    const { id } = await b.submitAsyncTask({ name: 'talk', taskType: 'talk', params: { lines: 10, everyMs: 100 } });
+    const { seen, ended } = collect(await b.getTaskLog(id, true, { follow: true }));
+
+    await waitFor('line 10 through the follower', () => seen.text.includes('line 10 of attempt 1'));
+    // Line 1 reached node B long before line 10 was written: lines come as they are written.
+    const firstArrival = seen.arrivals.find((piece) => piece.text.includes('line 1 of'))!.at;
+    expect(firstArrival).toBeLessThan(gate.writtenAt.get(`${id} 10`)!);
+    expect(seen.ended).toBe(false);
+
+    gate.release(id);
+    await ended;
+    const record = await b.getTask(id);
+    expect(record.status).toBe(AsyncTaskStatus.SUCCESS);
+    const lines = seen.text.split('\n').filter(Boolean);
+    expect(lines[0]).toMatch(HEADER(1, 'node-a'));
+    expect(lines.slice(1).map((line) => line.replace(/^\[ INFO\]\[[^\]]+\] /, ''))).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `line ${i + 1} of attempt 1`),
+      'done',
+    ]);
+  });
+
+  it('keeps each attempt under its header across a handover, and follows into the new attempt', async () => {
+    const a = await node('node-a');
+    const { id } = await a.manager.submitAsyncTask({ name: 'talk', taskType: 'talk', params: { lines: 2 } });
+    await waitFor('attempt 1 to write its lines', async () => (await text(await a.manager.getTaskLog(id))).includes('line 2 of attempt 1'));
+    const b = await node('node-b');
+    const { seen, ended } = collect(await b.manager.getTaskLog(id, true, { follow: true }));
+    await waitFor('the follower to catch up', () => seen.text.includes('line 2 of attempt 1'));
+
+    await a.close(); // stops the task and hands it over: node B runs attempt 2
+    nodes.splice(nodes.indexOf(a), 1);
+    await waitFor('attempt 2 through the follower', () => seen.text.includes('line 2 of attempt 2'));
+    gate.release(id);
+    await ended;
+    expect(await b.manager.getTask(id)).toMatchObject({ status: AsyncTaskStatus.SUCCESS, attempt: 2 });
+
+    const history = await text(await b.manager.getTaskLog(id));
+    const [first, second] = history.split(/^(?====== attempt 2 )/m);
+    const messages = (section: string) => section.split('\n').filter(Boolean).slice(1).map((line) => line.replace(/^\[ ?\w+\]\[[^\]]+\] /, ''));
+    expect(first).toMatch(HEADER(1, 'node-a'));
+    expect(messages(first).slice(0, 3)).toEqual(['line 1 of attempt 1', 'line 2 of attempt 1', 'Error: Node is shutting down; the task continues on another node']);
+    expect(second).toMatch(HEADER(2, 'node-b'));
+    expect(messages(second)).toEqual(['line 1 of attempt 2', 'line 2 of attempt 2', 'done']);
+    expect(seen.text).toBe(history);
+
+    const latest = await text(await b.manager.getTaskLog(id, false));
+    expect(latest).toBe(second);
+    expect(latest).not.toContain('attempt 1');
+  });
+
+  it('caps an attempt that writes 5 MiB at 1 MiB with a marker, and the task still succeeds', async () => {
+    const { manager } = await node('node-a');
+    const { id } = await manager.submitAsyncTask({ name: 'flood', taskType: 'flood', params: { bytes: 5 * 1024 * 1024 } });
+    expect((await manager.waitForExit(id, 30000)).status).toBe(AsyncTaskStatus.SUCCESS);
+
+    const [row] = await database.query('SELECT LENGTH(log) AS bytes, truncated FROM async_task_log_record WHERE task_id = ?', [id]);
+    expect(Number(row.bytes)).toBeGreaterThan(1024 * 1024 - 100);
+    expect(Number(row.bytes)).toBeLessThan(1024 * 1024 + 300);
+    expect(Number(row.truncated)).toBe(1);
+    const log = await text(await manager.getTaskLog(id));
+    expect(log.match(/log truncated/g)).toHaveLength(1);
+    expect(log).toMatch(/\[ WARN\]\[[^\]]+\] log truncated: this attempt's log reached its cap of 1048576 bytes/);
+    expect(log).not.toContain('] done');
+  });
+
+  it('rejects unknown ids before returning a stream', async () => {
+    const { manager } = await node('node-b', false);
+    await expect(manager.getTaskLog('no-such-task')).rejects.toBeInstanceOf(AsyncTaskNotFoundError);
+    await expect(manager.getTaskLog('no-such-task', false, { follow: true })).rejects.toBeInstanceOf(AsyncTaskNotFoundError);
+  });
+});
