@@ -94,7 +94,7 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
       ...Array.from({ length: 10 }, (_, i) => `line ${i + 1} of attempt 1`),
       'done',
     ]);
-  });
+  }, 30_000);
 
   it('keeps each attempt under its header across a handover, and follows into the new attempt', async () => {
     const a = await node('node-a');
@@ -123,7 +123,7 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     const latest = await text(await b.manager.getTaskLog(id, false));
     expect(latest).toBe(second);
     expect(latest).not.toContain('attempt 1');
-  });
+  }, 30_000);
 
   it('caps an attempt that writes 5 MiB at 1 MiB with a marker, and the task still succeeds', async () => {
     const { manager } = await node('node-a');
@@ -138,7 +138,7 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     expect(log.match(/log truncated/g)).toHaveLength(1);
     expect(log).toMatch(/\[ WARN\]\[[^\]]+\] log truncated: this attempt's log reached its cap of 1048576 bytes/);
     expect(log).not.toContain('] done');
-  });
+  }, 30_000);
 
   it('rejects unknown ids before returning a stream', async () => {
     const { manager } = await node('node-b', false);

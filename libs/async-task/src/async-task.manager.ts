@@ -9,6 +9,7 @@ import { DuplicateTaskIdError } from './errors/duplicate-task-id.error.js';
 import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
+import type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
@@ -131,7 +132,7 @@ export class AsyncTaskManager {
    * failover under its own header) and ends when the task ends; destroy it to stop early.
    * Attempts are read one at a time, never the whole history at once. Unknown id: AsyncTaskNotFoundError.
    */
-  async getTaskLog(taskId: string, withHistory = true, { follow = false }: { follow?: boolean } = {}): Promise<Readable> {
+  async getTaskLog(taskId: string, withHistory = true, { follow = false }: TaskLogOptions = {}): Promise<Readable> {
     await this.getTask(taskId);
     return this.logReader.open(taskId, withHistory, follow);
   }
