@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { Redis } from 'ioredis';
 import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../libs/async-task/src/index.js';
 import { TaskGate, testTaskFactory } from './support/log-tasks.js';
 import { TestDatabase } from './support/test-database.js';
-import { uniqueName } from './support/test-environment.js';
+import { REDIS_URL, uniqueName } from './support/test-environment.js';
 import { startTestNode, type TestNode } from './support/test-node.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -22,7 +23,7 @@ function collect(stream: Readable) {
     stream.on('end', () => resolve((seen.ended = true) && undefined));
     stream.on('error', reject);
   });
-  return { seen, ended };
+  return { seen, ended, stream };
 }
 
 describe('task logs, live from any node (real Redis and MySQL)', () => {
@@ -38,8 +39,16 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     return started;
   };
 
-  beforeAll(() => database.create());
-  afterAll(() => database.drop());
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    await database.create();
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await database.drop();
+  });
   beforeEach(() => {
     prefix = uniqueName('at');
   });
@@ -77,6 +86,14 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     const { manager: b } = await node('node-b', false);
     const { id } = await b.submitAsyncTask({ name: 'talk', taskType: 'talk', params: { lines: 10, everyMs: 100 } });
     const { seen, ended } = collect(await b.getTaskLog(id, true, { follow: true }));
+    const quitter = collect(await b.getTaskLog(id, true, { follow: true }));
+    // Each follower holds a Redis connection of its own, and gives it back when its stream ends or is destroyed.
+    const followerConnections = async () =>
+      String(await redis.client('LIST')).split('\n').filter((line: string) => line.includes(`name=${prefix}:node-b:log-follower`)).length;
+    await waitFor('both followers to block for lines', async () => (await followerConnections()) === 2);
+    await waitFor('line 2 through the second follower', () => quitter.seen.text.includes('line 2 of attempt 1'));
+    await new Promise<void>((resolve) => quitter.stream.destroy().once('close', resolve));
+    await waitFor('the destroyed follower to close its connection', async () => (await followerConnections()) === 1);
 
     await waitFor('line 10 through the follower', () => seen.text.includes('line 10 of attempt 1'));
     // Line 1 reached node B long before line 10 was written: lines come as they are written.
@@ -94,6 +111,7 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
       ...Array.from({ length: 10 }, (_, i) => `line ${i + 1} of attempt 1`),
       'done',
     ]);
+    await waitFor('the ended follower to close its connection', async () => (await followerConnections()) === 0);
   }, 30_000);
 
   it('keeps each attempt under its header across a handover, and follows into the new attempt', async () => {
@@ -138,6 +156,16 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     expect(log.match(/log truncated/g)).toHaveLength(1);
     expect(log).toMatch(/\[ WARN\]\[[^\]]+\] log truncated: this attempt's log reached its cap of 1048576 bytes/);
     expect(log).not.toContain('] done');
+
+    // ~11,000 lines reached Redis in a few dozen batched entries, and the stream goes soon after the row is saved.
+    const key = `${prefix}:log:${id}:1`;
+    const entries = await redis.xlen(key);
+    expect(entries).toBeGreaterThan(2);
+    expect(entries).toBeLessThan(200);
+    await waitFor('the live stream to expire shortly', async () => {
+      const ttl = await redis.pttl(key);
+      return ttl > 0 && ttl <= 10_000;
+    });
   }, 30_000);
 
   it('rejects unknown ids before returning a stream', async () => {

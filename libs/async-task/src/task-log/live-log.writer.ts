@@ -47,6 +47,7 @@ export class LiveLog {
   private readonly unsent: Array<{ id: string; fields: string[] }> = [];
   private sequence = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private flushing: Promise<void> | undefined;
   private retryAfter = 0;
   private failing = false;
@@ -94,15 +95,14 @@ export class LiveLog {
   }
 
   private schedule(delayMs: number): void {
-    const wait = Math.max(delayMs, this.retryAfter - Date.now());
-    if (this.timer) {
-      if (wait > 0) return;
-      clearTimeout(this.timer);
-    }
+    const due = Date.now() + Math.max(delayMs, this.retryAfter - Date.now());
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, wait);
+    }, due - Date.now());
   }
 
   private flush(): Promise<void> {
