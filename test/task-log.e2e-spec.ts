@@ -2,7 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { Redis } from 'ioredis';
+import { Logger } from '@nestjs/common';
 import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { RedisConnections } from '../libs/async-task/src/redis-connections.js';
+import { LiveLog } from '../libs/async-task/src/task-log/live-log.writer.js';
 import { TaskGate, testTaskFactory } from './support/log-tasks.js';
 import { TestDatabase } from './support/test-database.js';
 import { REDIS_URL, uniqueName } from './support/test-environment.js';
@@ -166,6 +169,31 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
       const ttl = await redis.pttl(key);
       return ttl > 0 && ttl <= 10_000;
     });
+  }, 30_000);
+
+  it('keeps the partial log of an attempt whose node died, saved by the failover scan', async () => {
+    const { app, manager } = await node('node-b', false, { heartbeatIntervalMs: 100, nodeTimeoutMs: 500, failoverIntervalMs: 200 });
+    const { id } = await manager.submitAsyncTask({ name: 'orphan', taskType: 'talk', params: {} });
+    // A node "ghost" claimed it and wrote two lines, then vanished without a heartbeat or a saved row.
+    await database.query(`UPDATE async_task_record SET status = 1, attempt = 1, executor = 'ghost', started_at = NOW(3) WHERE id = ?`, [id]);
+    const ghostLog = new LiveLog(app.get(RedisConnections).bestEffort, `${prefix}:log:${id}:1`, new Logger('ghost'));
+    ghostLog.start('ghost', new Date());
+    ghostLog.append('[ INFO][2026-11-28 14:03:07.123] first\n');
+    ghostLog.append('[ INFO][2026-11-28 14:03:07.124] second\n');
+
+    await waitFor('the lost attempt to be handed over', async () => (await manager.getTask(id)).status === AsyncTaskStatus.WAITING);
+    const row = await waitFor('the partial log to be saved', async () => {
+      const [saved] = await database.query('SELECT executor FROM async_task_log_record WHERE task_id = ? AND attempt = 1', [id]);
+      return saved as { executor: string } | undefined;
+    });
+    expect(row.executor).toBe('ghost');
+    const log = await text(await manager.getTaskLog(id));
+    expect(log).toMatch(HEADER(1, 'ghost'));
+    expect(log.split('\n').filter(Boolean).slice(1)).toEqual([
+      '[ INFO][2026-11-28 14:03:07.123] first',
+      '[ INFO][2026-11-28 14:03:07.124] second',
+      expect.stringMatching(/^\[ WARN\]\[[^\]]+\] node ghost was lost; this attempt's log ends here$/),
+    ]);
   }, 30_000);
 
   it('rejects unknown ids before returning a stream', async () => {

@@ -22,6 +22,7 @@ import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-opti
 import { ProgressSampler } from './progress/progress.sampler.js';
 import { ProgressStore } from './progress/progress.store.js';
 import { RedisConnections } from './redis-connections.js';
+import { LiveLogArchiver } from './task-log/live-log.archiver.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
@@ -47,6 +48,7 @@ import { TaskRecordStore } from './task-record.store.js';
     TaskRecordStore,
     TaskLogStore,
     LiveLogWriter,
+    LiveLogArchiver,
     TaskLogReader,
     ProgressStore,
     ProgressSampler,
