@@ -36,8 +36,7 @@ export class RedisConnections {
   }
 
   /**
-   * A new connection owned (and closed) by this object. `overrides` lets best-effort users (live logs)
-   * fail fast instead of queueing commands while Redis is away.
+   * A new connection owned (and closed) by this object; `overrides` adjust its ioredis options.
    */
   open(purpose: string, overrides: RedisOptions = {}): Redis {
     const base: RedisOptions = {
@@ -69,14 +68,14 @@ export class RedisConnections {
     const connections = this.opened.splice(0);
     this.shared = undefined;
     this.bestEffortShared = undefined;
-    await Promise.all(connections.map(quitOrDisconnect));
-  }
-}
-
-async function quitOrDisconnect(redis: Redis): Promise<void> {
-  try {
-    await redis.quit();
-  } catch {
-    redis.disconnect();
+    await Promise.all(
+      connections.map(async (redis) => {
+        try {
+          await redis.quit();
+        } catch {
+          redis.disconnect();
+        }
+      }),
+    );
   }
 }
