@@ -7,6 +7,7 @@ import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../libs/async-task/src/
 import { RedisConnections } from '../libs/async-task/src/redis-connections.js';
 import { LiveLog } from '../libs/async-task/src/task-log/live-log.writer.js';
 import { TaskGate, testTaskFactory } from './support/log-tasks.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { TestDatabase } from './support/test-database.js';
 import { REDIS_URL, uniqueName } from './support/test-environment.js';
 import { startTestNode, type TestNode } from './support/test-node.js';
@@ -170,6 +171,35 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
       return ttl > 0 && ttl <= 10_000;
     });
   }, 30_000);
+
+  it('carries on through a Redis outage: the task succeeds, and its row and live stream hold every line once', async () => {
+    const proxy = new TcpProxy('127.0.0.1', Number(new URL(REDIS_URL).port || 6379));
+    const port = await proxy.listen();
+    try {
+      const a = await node('node-a', true, { redis: `redis://127.0.0.1:${port}` });
+      const { manager: b } = await node('node-b', false);
+      const { id } = await b.submitAsyncTask({ name: 'talk', taskType: 'talk', params: { lines: 60, everyMs: 50 } });
+      await waitFor('line 5 live through node B', async () => (await text(await b.getTaskLog(id))).includes('line 5 of attempt 1'));
+
+      proxy.cut(); // node A loses Redis while its task keeps writing
+      await waitFor('2.5 s of lines written during the outage', () => gate.writtenAt.has(`${id} 55`));
+      proxy.restore();
+      gate.release(id);
+      expect((await b.waitForExit(id, 30_000)).status).toBe(AsyncTaskStatus.SUCCESS);
+
+      const [row] = await database.query('SELECT log FROM async_task_log_record WHERE task_id = ?', [id]);
+      const messages = (row.log as string).split('\n').filter(Boolean).map((line) => line.replace(/^\[ INFO\]\[[^\]]+\] /, ''));
+      expect(messages).toEqual([...Array.from({ length: 60 }, (_, i) => `line ${i + 1} of attempt 1`), 'done']);
+      // Batches retried after the outage were not stored twice.
+      const entries = await redis.xrange(`${prefix}:log:${id}:1`, '-', '+');
+      const live = entries.filter(([, fields]) => fields[0] === 't').map(([, fields]) => fields[1]).join('');
+      expect(live).toBe(row.log);
+      await a.close();
+      nodes.splice(nodes.indexOf(a), 1);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('keeps the partial log of an attempt whose node died, saved by the failover scan', async () => {
     const { app, manager } = await node('node-b', false, { heartbeatIntervalMs: 100, nodeTimeoutMs: 500, failoverIntervalMs: 200 });
