@@ -124,8 +124,9 @@ export class LiveLog {
     pipeline.pexpire(this.key, RUNNING_TTL_MS);
     try {
       const results = (await pipeline.exec()) ?? [];
+      // Entries are stored in order; count the leading ones Redis accepted (or already had).
       let stored = 0;
-      while (stored < batch.length && (!results[stored]?.[0] || isAlreadyStored(results[stored][0]))) stored++;
+      while (stored < batch.length && results[stored] && (!results[stored][0] || isAlreadyStored(results[stored][0]))) stored++;
       this.unsent.splice(0, stored);
       if (stored < batch.length) throw results[stored]?.[0] ?? new Error('no reply');
       this.failing = false;
