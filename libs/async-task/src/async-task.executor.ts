@@ -29,6 +29,8 @@ interface Execution {
   interrupted: boolean;
   /** Set when this node gave the attempt back (shutdown); its own end is then not recorded. */
   handedOver: boolean;
+  /** Set once execute() has returned: the attempt then records its own result and is never handed over. */
+  returned: boolean;
   done: Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export class AsyncTaskExecutor {
   async drain(graceMs: number): Promise<void> {
     this.stopListening();
     if (graceMs > 0) await this.allDone(graceMs);
-    const remaining = [...this.executions.values()].filter((execution) => execution.record);
+    const remaining = [...this.executions.values()].filter((execution) => execution.record && !execution.returned);
     for (const execution of remaining) this.abandon(execution.taskId, 'Node is shutting down; the task continues on another node');
     await this.allDone(STOP_BEFORE_HANDOVER_MS);
     await Promise.all(
@@ -96,7 +98,7 @@ export class AsyncTaskExecutor {
   /** Stops an attempt without recording its end: it was handed over, or taken over by the failover scan. */
   abandon(taskId: string, reason: string): void {
     const execution = this.executions.get(taskId);
-    if (!execution || execution.handedOver) return;
+    if (!execution || execution.handedOver || execution.returned) return;
     execution.handedOver = true;
     execution.abort.abort(new Error(reason));
     Promise.resolve()
@@ -151,6 +153,7 @@ export class AsyncTaskExecutor {
       abort: new AbortController(),
       interrupted: false,
       handedOver: false,
+      returned: false,
       done: Promise.resolve(),
     };
     this.executions.set(taskId, execution);
@@ -196,8 +199,14 @@ export class AsyncTaskExecutor {
       status = AsyncTaskStatus.CANCELLED;
       failedReason = null;
     }
-    await Promise.all([this.progress.untrack(execution.taskId), liveLog.end()]);
+    execution.returned = true;
+    // The final progress sample lands before the exit is announced. The live log's last batch goes
+    // alongside the final writes (readers fall back to the saved row), so the window between a task's
+    // end and its recorded result, where a crash makes it run again, stays short.
+    await this.progress.untrack(execution.taskId);
+    const liveLogEnded = liveLog.end();
     await this.recordExit(execution, status, failedReason, attemptLog, startedAt);
+    await liveLogEnded;
     liveLog.expireSoon();
   }
 
