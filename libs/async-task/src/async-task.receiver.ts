@@ -7,6 +7,7 @@ import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import { RedisConnections } from './redis-connections.js';
 import type { TaskJobData } from './task-queues.js';
+import { retryTransient } from './retry-transient.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /**
@@ -95,7 +96,7 @@ export class AsyncTaskReceiver {
         const tracked = claim
           .catch((error) => {
             claimFailed = true;
-            this.logger.warn(`Claiming a "${taskType}" task failed: ${(error as Error).message}`);
+            this.logger.warn(`Claiming a "${taskType}" task failed: ${(error as Error).message}; retrying`);
           })
           .finally(() => {
             claims.delete(tracked);
@@ -135,12 +136,10 @@ export class AsyncTaskReceiver {
     const { taskId, attempt } = job.data;
     try {
       const claimed = await this.records.claim(taskId, attempt, this.options.nodeId);
-      // The queue entry is done either way; a failure here only leaves it for the stalled check, whose
-      // republished copy then fails its claim on the attempt fence.
-      const completed = job.moveToCompleted(null, token, false).catch((error) =>
-        this.logger.warn(`Could not complete the queue entry of task ${taskId}: ${(error as Error).message}`),
-      );
-      const record = claimed ? await this.records.findById(taskId) : null;
+      // A failure here leaves a stale entry whose claim will fail its fence later; not worth stopping for.
+      const completed = job.moveToCompleted(null, token, false).catch(() => undefined);
+      // Once claimed, the task is ours to start: wait out a database hiccup rather than orphan it.
+      const record = claimed ? await retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger) : null;
       await completed;
       if (!record) {
         // Stale entry: cancelled while queued, or already claimed by an earlier publication.
@@ -150,6 +149,8 @@ export class AsyncTaskReceiver {
       this.executor.start(execution, record, factory);
     } catch (error) {
       this.executor.release(execution);
+      // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
+      await job.moveToWait(token).catch(() => undefined);
       throw error;
     }
   }
