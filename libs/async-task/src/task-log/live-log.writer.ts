@@ -61,7 +61,9 @@ export class LiveLog {
 
   start(node: string, startedAt: Date): void {
     this.enqueue({ kind: 'start', node, startedAt });
-    this.schedule(0);
+    // Sent with the first lines (or, for an attempt that ends sooner, with its end marker): one
+    // round trip less per short task. Readers and the archiver fall back to the record meanwhile.
+    this.schedule(FLUSH_DELAY_MS);
   }
 
   append(text: string): void {
