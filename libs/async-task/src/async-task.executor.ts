@@ -12,6 +12,9 @@ import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
 
+/** How long a stopped task may take to return before it is handed over anyway. */
+const STOP_BEFORE_HANDOVER_MS = 10_000;
+
 /** A task this node has admitted: from the moment its budget is reserved until its final write. */
 interface Execution {
   taskId: string;
@@ -67,30 +70,39 @@ export class AsyncTaskExecutor {
   }
 
   /**
-   * Shutdown: lets running tasks finish for up to `graceMs`, then hands the rest over to other nodes
-   * (1 → 5 → 0) and aborts them here, waiting briefly so their partial logs are saved.
+   * Shutdown: lets running tasks finish for up to `graceMs`, then stops the rest here and hands them
+   * over to other nodes (1 → 5 → 0). They are stopped first, so two nodes never run one task at once;
+   * their partial logs are saved.
    */
   async drain(graceMs: number): Promise<void> {
     this.stopListening();
     if (graceMs > 0) await this.allDone(graceMs);
     const remaining = [...this.executions.values()].filter((execution) => execution.record);
+    for (const execution of remaining) this.abandon(execution.taskId, 'Node is shutting down; the task continues on another node');
+    await this.allDone(STOP_BEFORE_HANDOVER_MS);
     await Promise.all(
-      remaining.map(async (execution) => {
-        execution.handedOver = true;
-        execution.abort.abort(new Error('Node is shutting down; the task continues on another node'));
-        try {
-          await this.handover.handOver(execution.record!, false);
-        } catch (error) {
-          this.logger.error(`Could not hand over task ${execution.taskId}: ${describeError(error)}; the failover scan will`);
-        }
-        try {
-          await execution.task?.interrupt();
-        } catch {
-          // The task is being abandoned here anyway.
-        }
-      }),
+      remaining.map((execution) =>
+        this.handover.handOver(execution.record!, false).catch((error) =>
+          this.logger.error(`Could not hand over task ${execution.taskId}: ${describeError(error)}; the failover scan will`),
+        ),
+      ),
     );
-    await this.allDone(5000);
+  }
+
+  /** Stops an attempt without recording its end: it was handed over, or taken over by the failover scan. */
+  abandon(taskId: string, reason: string): void {
+    const execution = this.executions.get(taskId);
+    if (!execution || execution.handedOver) return;
+    execution.handedOver = true;
+    execution.abort.abort(new Error(reason));
+    Promise.resolve()
+      .then(() => execution.task?.interrupt())
+      .catch((error) => this.logger.warn(`interrupt() of task ${taskId} threw: ${describeError(error)}`));
+  }
+
+  /** The attempts running here, for the supervisor's checks. */
+  runningAttempts(): Array<{ taskId: string; attempt: number }> {
+    return [...this.executions.values()].filter((execution) => execution.record).map(({ taskId, attempt }) => ({ taskId, attempt }));
   }
 
   private async allDone(timeoutMs: number): Promise<void> {

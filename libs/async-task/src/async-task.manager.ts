@@ -10,12 +10,17 @@ import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
 import { validateSubmission } from './submission.validator.js';
+import type { AsyncTaskNodeInfo } from './node-info.js';
+import { NodeRegistry } from './node-registry.js';
+import { RedisConnections } from './redis-connections.js';
 import { newTaskId } from './task-id.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
+/** Long enough for any failover to finish; the flag is only a fallback for a missed message. */
+const INTERRUPT_FLAG_TTL_MS = 60 * 60 * 1000;
 
 /**
  * The public service: submit, interrupt and query tasks. Every method works from any node of the
@@ -31,7 +36,14 @@ export class AsyncTaskManager {
     private readonly queues: TaskQueues,
     private readonly registry: FactoryRegistry,
     private readonly events: ClusterEvents,
+    private readonly redis: RedisConnections,
+    private readonly nodes: NodeRegistry,
   ) {}
+
+  /** The live nodes of the cluster (those whose heartbeat is current), API-only ones included. */
+  listNodes(): Promise<AsyncTaskNodeInfo[]> {
+    return this.nodes.listNodes();
+  }
 
   /** This node's id, as it appears in `executor` columns and `listNodes()`. */
   get nodeId(): string {
@@ -114,6 +126,8 @@ export class AsyncTaskManager {
       const record = await this.getTask(taskId);
       if (isFinalStatus(record.status)) return { taskId, outcome: 'already-finished', status: record.status };
       if (record.status === AsyncTaskStatus.RUNNING) {
+        // The flag reaches the running node even if it misses the message (it checks every heartbeat).
+        await this.redis.client.set(this.redis.keys.interruptFlag(taskId), '1', 'PX', INTERRUPT_FLAG_TTL_MS);
         await this.events.publish({ kind: 'interrupt', taskId });
         return { taskId, outcome: 'interrupting', status: record.status };
       }

@@ -9,4 +9,6 @@ export const messages = {
     `Two factories handle task type "${type}": ${first} and ${second}. Each task type must have exactly one factory per node.`,
   invalidFactory: (name: string, problem: string) => `Async task factory ${name} is invalid: ${problem}.`,
   invalidOption: (option: string, problem: string) => `Invalid AsyncTaskModule option "${option}": ${problem}.`,
+  tooManyOfflineAttempts: (attempts: number, lastNode: string) =>
+    `Task was lost with its node ${attempts} time(s) (last on node ${lastNode}); it is not retried again (option maxOfflineAttempts).`,
 } as const;

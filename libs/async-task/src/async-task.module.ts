@@ -9,6 +9,12 @@ import { ASYNC_TASK_MODULE_OPTIONS, AsyncTaskConfigurableModule } from './async-
 import { resolveOptions } from './async-task.options.js';
 import { AsyncTaskReceiver } from './async-task.receiver.js';
 import { ClusterEvents } from './cluster-events.js';
+import { ExecutionSupervisor } from './execution.supervisor.js';
+import { FailoverLock } from './failover.lock.js';
+import { QueueReconciler } from './failover.reconciler.js';
+import { FailoverScanner } from './failover.scanner.js';
+import { NodeHeartbeat } from './node-heartbeat.js';
+import { NodeRegistry } from './node-registry.js';
 import { ASYNC_TASK_ENTITIES } from './entities/index.js';
 import { FactoryExplorer } from './factory.explorer.js';
 import { FactoryRegistry } from './factory-registry.js';
@@ -43,6 +49,12 @@ import { TaskRecordStore } from './task-record.store.js';
     AsyncTaskExecutor,
     AsyncTaskReceiver,
     AsyncTaskManager,
+    NodeHeartbeat,
+    NodeRegistry,
+    ExecutionSupervisor,
+    FailoverLock,
+    QueueReconciler,
+    FailoverScanner,
     AsyncTaskLifecycle,
   ],
   exports: [AsyncTaskManager],

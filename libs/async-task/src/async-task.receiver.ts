@@ -101,6 +101,8 @@ export class AsyncTaskReceiver {
       return true;
     } catch (error) {
       this.executor.release(execution);
+      // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
+      await job.moveToWait(token).catch(() => undefined);
       throw error;
     }
   }

@@ -6,6 +6,7 @@ export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
 export type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+export type { AsyncTaskNodeInfo } from './node-info.js';
 export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
 export { AsyncTaskLog } from './task-log/async-task-log.js';
 export * from './entities/index.js';

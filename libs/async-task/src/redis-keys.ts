@@ -7,19 +7,39 @@ export class RedisKeys {
     return `task.${taskType}`;
   }
 
-  /** Set of every task type ever submitted, so scans know which queues exist. */
-  get taskTypes(): string {
-    return `${this.prefix}:task-types`;
-  }
-
   /** Pub/sub channel for cluster events (task exits, interrupts). */
   get eventsChannel(): string {
     return `${this.prefix}:events`;
   }
 
-  /** Hash node id → last heartbeat (JSON). */
-  get nodes(): string {
-    return `${this.prefix}:nodes`;
+  /** Set of node ids that have beaten at least once (dead ones are pruned by readers). */
+  get nodeIds(): string {
+    return `${this.prefix}:node-ids`;
+  }
+
+  /** One node's last heartbeat (JSON); expires after the node timeout, which is what "dead" means. */
+  node(nodeId: string): string {
+    return `${this.prefix}:node:${nodeId}`;
+  }
+
+  /** Exists while Redis has kept our data; its absence means Redis restarted empty (or was flushed). */
+  get dataSentinel(): string {
+    return `${this.prefix}:sentinel`;
+  }
+
+  /** While it exists, dead-node detection waits (nodes are re-registering after Redis lost data). */
+  get failoverGrace(): string {
+    return `${this.prefix}:failover-grace`;
+  }
+
+  /** Marks a user interrupt, for nodes that missed the pub/sub message. */
+  interruptFlag(taskId: string): string {
+    return `${this.prefix}:interrupt:${taskId}`;
+  }
+
+  /** The hash of one BullMQ job (how BullMQ lays out its keys). */
+  job(taskType: string, jobId: string): string {
+    return `${this.prefix}:${this.queueName(taskType)}:${jobId}`;
   }
 
   get failoverLock(): string {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
 import { retryTransient } from './retry-transient.js';
 import { TaskQueues } from './task-queues.js';
-import { TaskRecordStore } from './task-record.store.js';
+import { type HandoverFields, TaskRecordStore } from './task-record.store.js';
 
 /**
  * Moves a running attempt back into the queue: 1 → 5 → 0 and a fresh queue entry for the next
@@ -18,7 +18,7 @@ export class TaskHandover {
   ) {}
 
   /** False if the attempt no longer owned the record (it ended, or was already handed over). */
-  async handOver(record: Pick<AsyncTaskRecord, 'id' | 'attempt' | 'taskType' | 'priority' | 'cpuOverhead'>, nodeDied: boolean): Promise<boolean> {
+  async handOver(record: Pick<AsyncTaskRecord, HandoverFields>, nodeDied: boolean): Promise<boolean> {
     const { id, attempt } = record;
     const offline = await retryTransient(`Marking task ${id} offline`, () => this.records.markOffline(id, attempt, nodeDied), this.logger);
     if (!offline) return false;
@@ -27,7 +27,7 @@ export class TaskHandover {
   }
 
   /** 5 → 0 and publish; safe to repeat (the queue entry's id is derived from the attempt). */
-  async requeue(record: Pick<AsyncTaskRecord, 'id' | 'attempt' | 'taskType' | 'priority' | 'cpuOverhead'>): Promise<void> {
+  async requeue(record: Pick<AsyncTaskRecord, HandoverFields>): Promise<void> {
     const { id, attempt } = record;
     const waiting = await retryTransient(`Requeueing task ${id}`, () => this.records.requeueOffline(id, attempt), this.logger);
     if (!waiting) return;

@@ -15,7 +15,6 @@ export interface TaskJobData {
 @Injectable()
 export class TaskQueues {
   private readonly queues = new Map<string, Queue<TaskJobData>>();
-  private readonly knownTypes = new Set<string>();
 
   constructor(private readonly redis: RedisConnections) {}
 
@@ -36,10 +35,6 @@ export class TaskQueues {
    * publishing twice never makes two entries. BullMQ priority: lower runs sooner, ours is the reverse.
    */
   async publish(taskType: string, data: TaskJobData, priority: number, delayMs: number): Promise<void> {
-    if (!this.knownTypes.has(taskType)) {
-      await this.redis.client.sadd(this.redis.keys.taskTypes, taskType);
-      this.knownTypes.add(taskType);
-    }
     await this.get(taskType).add(taskType, data, {
       jobId: jobIdOf(data.taskId, data.attempt),
       priority: 1001 - priority,

@@ -7,6 +7,9 @@ import type { ListTasksQuery, Page } from './interfaces/submit-async-task.interf
 
 const NOW = () => 'CURRENT_TIMESTAMP(3)';
 
+/** What is needed to put a task back in its queue. */
+export type HandoverFields = 'id' | 'attempt' | 'taskType' | 'priority' | 'cpuOverhead';
+
 /**
  * Reads and writes `async_task_record`. Every status change is a conditional write on
  * (id, status, attempt): an attempt that was failed over can never overwrite a newer one.
@@ -86,6 +89,59 @@ export class TaskRecordStore {
       .where('id = :id AND status = :offline AND attempt = :attempt', { id, offline: AsyncTaskStatus.OFFLINE, attempt })
       .execute();
     return result.affected === 1;
+  }
+
+  /** Running tasks with the node that runs them (the failover scan checks those nodes' heartbeats). */
+  findRunning(): Promise<Array<Pick<AsyncTaskRecord, HandoverFields | 'executor' | 'offlineCount'>>> {
+    return this.records.find({
+      select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true, executor: true, offlineCount: true },
+      where: { status: AsyncTaskStatus.RUNNING },
+    });
+  }
+
+  /** Tasks left between attempts (a handover interrupted half-way). */
+  findOffline(): Promise<Array<Pick<AsyncTaskRecord, HandoverFields>>> {
+    return this.records.find({
+      select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true },
+      where: { status: AsyncTaskStatus.OFFLINE },
+    });
+  }
+
+  /** A page of WAITING tasks, by id, last changed before `olderThan` (fresh submits are still being queued). */
+  findWaiting(afterId: string, olderThan: Date, limit: number): Promise<Array<Pick<AsyncTaskRecord, HandoverFields | 'runAfter'>>> {
+    return this.records
+      .createQueryBuilder('task')
+      .select(['task.id', 'task.attempt', 'task.taskType', 'task.priority', 'task.cpuOverhead', 'task.runAfter'])
+      .where('task.status = :waiting AND task.id > :afterId AND task.updatedAt < :olderThan', {
+        waiting: AsyncTaskStatus.WAITING,
+        afterId,
+        olderThan,
+      })
+      .orderBy('task.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** 1 → 3 for a task whose nodes kept dying: it is not failed over forever. */
+  async failLost(id: string, attempt: number, reason: string): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ status: AsyncTaskStatus.FAILED, failedReason: reason, offlineCount: () => 'offline_count + 1', finishedAt: NOW, updatedAt: NOW })
+      .where('id = :id AND status = :running AND attempt = :attempt', { id, running: AsyncTaskStatus.RUNNING, attempt })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Which of these attempts still own their record as RUNNING (a node checks its own). */
+  async stillRunning(attempts: Array<{ taskId: string; attempt: number }>): Promise<Set<string>> {
+    if (attempts.length === 0) return new Set();
+    const rows = await this.records.find({
+      select: { id: true, attempt: true, status: true },
+      where: { id: In(attempts.map((a) => a.taskId)) },
+    });
+    const owned = new Set(attempts.map((a) => `${a.taskId}#${a.attempt}`));
+    return new Set(rows.filter((row) => row.status === AsyncTaskStatus.RUNNING && owned.has(`${row.id}#${row.attempt}`)).map((row) => row.id));
   }
 
   async list(query: Required<Pick<ListTasksQuery, 'page' | 'size'>> & ListTasksQuery): Promise<Page<AsyncTaskRecord>> {
