@@ -1,7 +1,10 @@
+import { jest } from '@jest/globals';
 import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
 import { SseClient } from './support/sse-client.js';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';
+
+jest.setTimeout(30_000);
 
 describe('reference server: REST API, auth and live events', () => {
   let server: TestServer;

@@ -1,6 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
 import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
-import { insightsOf } from '../library-preview.js';
 
 /** `GET /api/nodes`: the cluster's live nodes with their load; any signed-in caller may look. */
 @Controller('api/nodes')
@@ -9,6 +8,6 @@ export class NodesController {
 
   @Get()
   list() {
-    return insightsOf(this.manager).listNodes();
+    return this.manager.listNodes();
   }
 }

@@ -1,7 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AsyncTaskManager, AsyncTaskStatus } from '../../../../libs/async-task/src/index.js';
 import { Public } from '../auth/public.decorator.js';
-import { insightsOf } from '../library-preview.js';
 import { ACTIVE_STATUSES, TaskQueries } from '../task-queries.js';
 import { PrometheusText } from './prometheus-text.js';
 
@@ -23,7 +22,7 @@ export class MetricsController {
     const [counts, durations, nodes] = await Promise.all([
       this.queries.countByStatusAndType(),
       this.queries.durationsByType(),
-      insightsOf(this.manager).listNodes(),
+      this.manager.listNodes(),
     ]);
     const depth = new Map<string, number>();
     for (const { status, taskType, count } of counts) {

@@ -51,7 +51,10 @@ export class DownloadTask implements AsyncTask {
     this.running = true;
     try {
       log.info(`Downloading ${url.href} to ${name}`);
-      const response = await fetch(url, { signal: abort });
+      const response = await fetch(url, { signal: abort }).catch((error: Error & { cause?: Error }) => {
+        if (abort.aborted) throw error;
+        throw new Error(`Could not reach ${url.href}: ${error.cause?.message ?? error.message}`);
+      });
       if (!response.ok || !response.body) throw new Error(`${url.href} answered ${response.status} ${response.statusText}`);
       const length = Number(response.headers.get('content-length'));
       if (length > 0) this.progress.setTotal(length);
