@@ -1,4 +1,6 @@
 import { jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { ServiceProbes } from '../apps/server/src/health/service-probes.js';
 import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
 import { SseClient } from './support/sse-client.js';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
@@ -135,6 +137,16 @@ describe('reference server: REST API, auth and live events', () => {
       expect(bob.data('task').filter((update) => update.uid !== 'bob')).toEqual([]);
     } finally {
       await Promise.all([alice.close(), bob.close()]);
+    }
+  });
+
+  it('the health probe reports a Redis that does not answer as down', async () => {
+    const probes = new ServiceProbes({ ...server.config, redisUrl: 'redis://127.0.0.1:1' }, server.app.get(DataSource));
+    try {
+      expect(await probes.redisUp()).toMatchObject({ up: false, error: expect.stringMatching(/ECONNREFUSED|closed|writeable/) });
+      expect(await probes.mysqlUp()).toMatchObject({ up: true });
+    } finally {
+      await probes.onApplicationShutdown();
     }
   });
 
