@@ -61,11 +61,12 @@ describe('reference server: download task', () => {
   });
 
   it('ends FAILED with the reason when the server answers an error', async () => {
-    const submitted = await server.json('/api/tasks', { token, body: { name: 'missing', taskType: 'download', params: { url: 'http://127.0.0.1:9/nothing' } } });
+    const submitted = await server.json('/api/tasks', { token, body: { name: 'missing', taskType: 'download', params: { url: files.url.replace('file.bin', 'missing.bin') } } });
     const ended = await waitFor('the task to fail', async () => {
       const record = await task(submitted.id);
       return record.status === AsyncTaskStatus.FAILED ? record : undefined;
     });
-    expect(ended.failedReason).toMatch(/^Could not reach http:\/\/127.0.0.1:9\/nothing: .*ECONNREFUSED/);
+    expect(ended.failedReason).toBe(`${files.url.replace('file.bin', 'missing.bin')} answered 404 Not Found`);
+    expect(existsSync(join(server.config.dataDir, 'missing.bin'))).toBe(false);
   });
 });

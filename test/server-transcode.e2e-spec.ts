@@ -44,17 +44,18 @@ describe('reference server: transcode task (ffmpeg)', () => {
   });
 
   it('kills ffmpeg on interrupt: the task ends CANCELLED and no ffmpeg process is left', async () => {
-    const output = `stop-${randomBytes(6).toString('hex')}.mp4`; // unique, to find this ffmpeg with pgrep
+    const unique = `stop-${randomBytes(6).toString('hex')}`; // in ffmpeg's arguments, to find it with pgrep
+    const output = `${unique}.mp4`;
     const submitted = await submit({ input: 'long.mp4', output, height: 60, realtime: true });
     const running = await waitFor('ffmpeg to make progress', async () => {
       const record = await task(submitted.id);
       return record.status === AsyncTaskStatus.RUNNING && record.progress?.loaded > 0 ? record : undefined;
     });
     expect(running.progress.loaded).toBeLessThan(running.progress.total);
-    expect(await pidsMatching(output)).toHaveLength(1); // the check below can see it
+    expect(await pidsMatching(unique)).toHaveLength(1); // the check below can see it
     await server.json(`/api/tasks/${submitted.id}/interrupt`, { token, method: 'POST' });
     await waitFor('CANCELLED', async () => (await task(submitted.id)).status === AsyncTaskStatus.CANCELLED, 5000);
-    expect(await pidsMatching(output)).toEqual([]);
+    expect(await pidsMatching(unique)).toEqual([]);
     expect((await readdir(server.config.dataDir)).filter((name) => name.startsWith('stop-'))).toEqual([]);
     expect(existsSync(join(server.config.dataDir, output))).toBe(false);
   });

@@ -11,12 +11,16 @@ export interface ThrottledFileServer {
 
 /**
  * An HTTP server on 127.0.0.1 that serves `size` random bytes at `/file.bin` with a Content-Length,
- * in chunks of `chunkBytes` every `everyMs` (so a download takes a predictable while).
+ * in chunks of `chunkBytes` every `everyMs` (so a download takes a predictable while); other paths are 404.
  */
 export async function startThrottledFileServer(size: number, chunkBytes: number, everyMs: number): Promise<ThrottledFileServer> {
   const body = randomBytes(size);
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((request, response) => {
+    if (request.url !== '/file.bin') {
+      response.writeHead(404).end();
+      return;
+    }
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
     let offset = 0;
     const timer = setInterval(() => {
