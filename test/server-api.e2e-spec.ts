@@ -31,13 +31,20 @@ describe('reference server: REST API, auth and live events', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'up', redis: { up: true }, mysql: { up: true } });
     expect(await (await server.request('/')).text()).toContain('<title>async-task dashboard</title>');
-    expect(await (await server.request('/api/openapi.json')).json()).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+    expect((await server.request('/assets/task-table.js')).headers.get('content-type')).toMatch(/javascript/);
+    expect((await server.request('/assets/..%2Fopenapi.json')).status).toBe(404);
+    const openapi = (await (await server.request('/api/openapi.json')).json()) as { openapi: string; paths: object };
+    expect(openapi.openapi).toMatch(/^3\./);
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/log', '/api/tasks/{id}/progress', '/api/tasks/{id}/interrupt', '/api/events', '/api/nodes', '/health', '/metrics']),
+    );
     expect(await server.json('/api/me', { token: TOKENS.bob })).toEqual({ uid: 'bob', admin: false });
   });
 
   it('refuses bad bodies with 400 and a message, and takes the owner only from the token', async () => {
     const cases: Array<[unknown, RegExp]> = [
       ['[1]', /JSON object/],
+      ['{"name": ', /JSON/],
       [{ taskType: 'sleep', params: { ms: 1 } }, /name/],
       [{ name: 'x', taskType: 'no-such-type' }, /taskType must be one of/],
       [{ name: 'x', taskType: 'sleep', params: { ms: 1 }, uid: 'bob' }, /uid/],
@@ -130,11 +137,14 @@ describe('reference server: REST API, auth and live events', () => {
     const bob = new SseClient(`${server.url}/api/events`, TOKENS.bob);
     try {
       const task = await submit(TOKENS.alice, { name: 'watched', taskType: 'sleep', params: { ms: 2000 } });
+      const bobsTask = await submit(TOKENS.bob, { name: "bob's", taskType: 'sleep', params: { ms: 0 } });
       await alice.waitFor('a progress event', 'task', (update) => update.id === task.id && update.progress?.loaded > 0);
       const final = await alice.waitFor('the final event', 'task', (update) => update.id === task.id && update.status === AsyncTaskStatus.SUCCESS);
       expect(final).toMatchObject({ name: 'watched', uid: 'alice', statusName: 'SUCCESS' });
-      expect(alice.status).toBe(200);
+      await bob.waitFor("bob's own task", 'task', (update) => update.id === bobsTask.id && update.status === AsyncTaskStatus.SUCCESS);
+      expect([alice.status, bob.status]).toEqual([200, 200]);
       expect(bob.data('task').filter((update) => update.uid !== 'bob')).toEqual([]);
+      expect(alice.data('task').filter((update) => update.uid !== 'alice')).toEqual([]);
     } finally {
       await Promise.all([alice.close(), bob.close()]);
     }
@@ -159,11 +169,11 @@ describe('reference server: REST API, auth and live events', () => {
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await metrics.text();
     expect(text).toMatch(/^# TYPE async_tasks gauge$/m);
-    expect(text).toMatch(/^async_tasks\{status="SUCCESS",type="sleep"\} 2$/m);
+    expect(text).toMatch(/^async_tasks\{status="SUCCESS",type="sleep"\} 3$/m);
     expect(text).toMatch(/^async_tasks\{status="CANCELLED",type="sleep"\} 2$/m);
-    expect(text).toMatch(/^async_task_duration_seconds_count\{type="sleep",status="SUCCESS"\} 2$/m);
+    expect(text).toMatch(/^async_task_duration_seconds_count\{type="sleep",status="SUCCESS"\} 3$/m);
     const sum = Number(/^async_task_duration_seconds_sum\{type="sleep",status="SUCCESS"\} (\S+)$/m.exec(text)?.[1]);
-    expect(sum).toBeGreaterThan(4); // 2.5 s + 2 s of sleeping
+    expect(sum).toBeGreaterThan(4); // 2.5 s + 2 s + 0 s of sleeping
     expect(text).toMatch(/^async_task_node_max_load\{node="[^"]+",host="[^"]+"\} \d+$/m);
   });
 });

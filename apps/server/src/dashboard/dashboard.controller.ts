@@ -1,13 +1,14 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
 import { assetsDir } from './assets-dir.js';
 
-const FILES = { html: 'index.html', script: 'dashboard.js', style: 'dashboard.css', openapi: 'openapi.json' } as const;
+/** The page's own scripts and style sheet: flat names only, so nothing else can be asked for. */
+const ASSET_NAME = /^[a-z][a-z-]*\.(js|css)$/;
 
 /**
- * The dashboard (one static page, its script and style) and the hand-written OpenAPI description.
- * They hold no data: the page asks for a token and calls the API with it.
+ * The dashboard (one static page with its scripts and style) and the hand-written OpenAPI
+ * description. They hold no data: the page asks for a token and calls the API with it.
  */
 @Controller()
 export class DashboardController {
@@ -16,29 +17,26 @@ export class DashboardController {
   @Get()
   @Public()
   page(@Res() response: Response): void {
-    this.send(response, FILES.html);
+    this.send(response, 'index.html');
   }
 
-  @Get('dashboard.js')
+  @Get('assets/:file')
   @Public()
-  script(@Res() response: Response): void {
-    this.send(response, FILES.script);
-  }
-
-  @Get('dashboard.css')
-  @Public()
-  style(@Res() response: Response): void {
-    this.send(response, FILES.style);
+  asset(@Param('file') file: string, @Res() response: Response): void {
+    if (!ASSET_NAME.test(file)) throw new NotFoundException();
+    this.send(response, `assets/${file}`);
   }
 
   @Get('api/openapi.json')
   @Public()
   openapi(@Res() response: Response): void {
-    this.send(response, FILES.openapi);
+    this.send(response, 'openapi.json');
   }
 
   private send(response: Response, file: string): void {
     response.setHeader('Cache-Control', 'no-cache');
-    response.sendFile(file, { root: this.dir });
+    response.sendFile(file, { root: this.dir }, (error) => {
+      if (error && !response.headersSent) response.status(404).json({ statusCode: 404, message: 'Not Found' });
+    });
   }
 }
