@@ -1,13 +1,10 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule, AsyncTaskRecord } from '../../../libs/async-task/src/index.js';
+import { AsyncTaskErrorsFilter } from './api/async-task-errors.filter.js';
 import { NodesController } from './api/nodes.controller.js';
 import { OpenStreams } from './api/open-streams.js';
 import { OwnedTasks } from './api/owned-tasks.js';
 import { TaskLogController } from './api/task-log.controller.js';
 import { TasksController } from './api/tasks.controller.js';
-import { AsyncTaskErrorsFilter } from './async-task-errors.filter.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { MeController } from './auth/me.controller.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
@@ -19,6 +16,9 @@ import { ServiceProbes } from './health/service-probes.js';
 import { SERVER_CONFIG, type ServerConfig } from './server.config.js';
 import { TaskQueries } from './task-queries.js';
 import { SAMPLE_TASKS } from './tasks/sample-tasks.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 
 @Module({})
 export class AppModule {
