@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { AsyncTaskFactory, type AsyncTask, type AsyncTaskLog, type AsyncTaskRecord, ProgressRecord } from '../../libs/async-task/src/index.js';
+
+/** Base of the cluster test tasks: the bookkeeping, so each task below is only its work. */
+abstract class ClusterTask implements AsyncTask {
+  protected readonly progress = new ProgressRecord();
+  private running = false;
+  protected readonly stopped = new AbortController();
+
+  constructor(protected readonly params: string, protected readonly record: AsyncTaskRecord, protected readonly node: string) {}
+
+  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+    this.running = true;
+    try {
+      await this.work(log, AbortSignal.any([signal, this.stopped.signal]));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  protected abstract work(log: AsyncTaskLog, signal: AbortSignal): Promise<void>;
+
+  interrupt(): void {
+    this.stopped.abort();
+  }
+  isRunning(): boolean {
+    return this.running;
+  }
+  getParams(): string {
+    return this.params;
+  }
+  getProgress(): ProgressRecord {
+    return this.progress;
+  }
+}
+
+/**
+ * `work` {ms}: sleeps in 50 ms steps, logging each step, and journals its run in `cluster_task_runs`
+ * (start, end, completed) — the task's own record of who ran it when, to prove no overlap.
+ */
+class WorkTask extends ClusterTask {
+  constructor(params: string, record: AsyncTaskRecord, node: string, private readonly db: DataSource) {
+    super(params, record, node);
+  }
+
+  protected async work(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+    const { ms } = JSON.parse(this.params) as { ms: number };
+    const { id, attempt } = this.record;
+    await this.db.query('INSERT INTO cluster_task_runs (task_id, attempt, node, started_at) VALUES (?, ?, ?, NOW(3))', [id, attempt, this.node]);
+    let completed = 0;
+    try {
+      this.progress.setTotal(ms);
+      for (let done = 0; done < ms; done += 50) {
+        log.info(`step ${done} of ${ms} on ${this.node}`);
+        await delay(Math.min(50, ms - done), undefined, { signal });
+        this.progress.setLoaded(Math.min(ms, done + 50));
+      }
+      completed = 1;
+    } finally {
+      await this.db.query('UPDATE cluster_task_runs SET ended_at = NOW(3), completed = ? WHERE task_id = ? AND attempt = ?', [completed, id, attempt]);
+    }
+  }
+}
+
+/** `burn` {ms, chunkMs}: keeps the main thread busy (synchronous loops of chunkMs) for ms in all. */
+class BurnTask extends ClusterTask {
+  protected async work(log: AsyncTaskLog): Promise<void> {
+    const { ms, chunkMs } = JSON.parse(this.params) as { ms: number; chunkMs: number };
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const chunkEnd = Math.min(end, Date.now() + chunkMs);
+      let spins = 0;
+      while (Date.now() < chunkEnd) spins++;
+      log.info(`burned a ${chunkMs} ms chunk (${spins} spins) on ${this.node}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+/** `crash`: kills its own node with SIGKILL — a task that keeps killing nodes. */
+class CrashTask extends ClusterTask {
+  protected async work(log: AsyncTaskLog): Promise<void> {
+    log.warn(`crashing node ${this.node}`);
+    process.kill(process.pid, 'SIGKILL');
+    await delay(60_000);
+  }
+}
+
+export const CLUSTER_NODE_ID = Symbol('CLUSTER_NODE_ID');
+
+@Injectable()
+export class ClusterTaskFactories {
+  constructor(private readonly db: DataSource) {}
+
+  all(node: string): AsyncTaskFactory[] {
+    return [
+      { getTaskType: () => 'work', createTask: (params, record) => new WorkTask(params, record, node, this.db) },
+      { getTaskType: () => 'burn', createTask: (params, record) => new BurnTask(params, record, node) },
+      { getTaskType: () => 'crash', createTask: (params, record) => new CrashTask(params, record, node) },
+    ];
+  }
+}

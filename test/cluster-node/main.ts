@@ -1,0 +1,46 @@
+// One cluster node as its own process, for tests and benchmarks that kill nodes for real.
+// Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS_URL, CLUSTER_PREFIX, CLUSTER_NODE_ID,
+// CLUSTER_OPTIONS (JSON AsyncTaskModule options). Sends {type:'ready'} over IPC once it receives.
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule } from '../../libs/async-task/src/index.js';
+import { ClusterTaskFactories } from './cluster-tasks.js';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+const nodeId = env('CLUSTER_NODE_ID');
+
+@Module({
+  imports: [
+    TypeOrmModule.forRoot({ type: 'mysql', url: env('CLUSTER_MYSQL_URL'), entities: ASYNC_TASK_ENTITIES }),
+    AsyncTaskModule.forRoot({
+      redis: env('CLUSTER_REDIS_URL'),
+      prefix: env('CLUSTER_PREFIX'),
+      nodeId,
+      ...(JSON.parse(process.env.CLUSTER_OPTIONS ?? '{}') as object),
+    }),
+  ],
+  providers: [ClusterTaskFactories],
+})
+class ClusterNodeModule {}
+
+const app = await NestFactory.createApplicationContext(ClusterNodeModule, { logger: ['error', 'warn'] });
+await app.init();
+// Graceful shutdown as a process manager triggers it; exit code 0 tells the test it completed.
+process.once('SIGTERM', () => {
+  app.close().then(
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(`shutdown failed: ${error.message}`);
+      process.exit(1);
+    },
+  );
+});
+const manager = app.get(AsyncTaskManager);
+for (const factory of app.get(ClusterTaskFactories).all(nodeId)) manager.registerFactory(factory);
+process.send?.({ type: 'ready', nodeId });

@@ -1,0 +1,73 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = fileURLToPath(new URL('../../dist/test/cluster-node/main.js', import.meta.url));
+
+export interface ClusterNodeSettings {
+  mysqlUrl: string;
+  redisUrl: string;
+  prefix: string;
+  options?: Record<string, unknown>;
+}
+
+/** A cluster node running as a real process (the compiled test/cluster-node/main.ts), killable for real. */
+export class ClusterProcess {
+  private readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  output = '';
+
+  private constructor(readonly nodeId: string, settings: ClusterNodeSettings) {
+    this.child = fork(ENTRY, [], {
+      env: {
+        ...process.env,
+        CLUSTER_MYSQL_URL: settings.mysqlUrl,
+        CLUSTER_REDIS_URL: settings.redisUrl,
+        CLUSTER_PREFIX: settings.prefix,
+        CLUSTER_NODE_ID: nodeId,
+        CLUSTER_OPTIONS: JSON.stringify(settings.options ?? {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+    this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
+  }
+
+  /** Starts a node and resolves once it is receiving tasks. */
+  static async start(nodeId: string, settings: ClusterNodeSettings, timeoutMs = 30_000): Promise<ClusterProcess> {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first (npm test does)`);
+    const node = new ClusterProcess(nodeId, settings);
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      node.child.on('message', (message: { type?: string }) => message.type === 'ready' && resolve());
+      void node.exited.then((code) => reject(new Error(`node ${nodeId} exited (${code}) before ready:\n${node.output}`)));
+      timer = setTimeout(() => reject(new Error(`node ${nodeId} not ready in ${timeoutMs} ms:\n${node.output}`)), timeoutMs);
+    });
+    try {
+      await ready;
+    } finally {
+      clearTimeout(timer);
+    }
+    return node;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** kill -9: the process dies at once, mid-task, with no chance to clean up. */
+  async kill(): Promise<void> {
+    if (!this.alive) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Graceful shutdown, as a process manager does it; resolves with the exit code. */
+  async terminate(): Promise<number | null> {
+    if (this.alive) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
