@@ -1,3 +1,6 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule, AsyncTaskRecord } from '../../../libs/async-task/src/index.js';
 import { AsyncTaskErrorsFilter } from './api/async-task-errors.filter.js';
 import { NodesController } from './api/nodes.controller.js';
@@ -16,9 +19,6 @@ import { ServiceProbes } from './health/service-probes.js';
 import { SERVER_CONFIG, type ServerConfig } from './server.config.js';
 import { TaskQueries } from './task-queries.js';
 import { SAMPLE_TASKS } from './tasks/sample-tasks.js';
-import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 
 @Module({})
 export class AppModule {
