@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { TaskEventsHub } from '../apps/server/src/events/task-events.hub.js';
 import { ServiceProbes } from '../apps/server/src/health/service-probes.js';
 import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
 import { SseClient } from './support/sse-client.js';
@@ -148,6 +149,25 @@ describe('reference server: REST API, auth and live events', () => {
     } finally {
       await Promise.all([alice.close(), bob.close()]);
     }
+    await waitFor('the shared poller to stop', () => server.app.get(TaskEventsHub).listeners === 0, 5000);
+  });
+
+  it('works as a cluster: an API-only node (WORKER=false) submits and follows, a worker node runs', async () => {
+    const apiNode = await startTestServer({ worker: false }, server);
+    try {
+      const nodes = await apiNode.json('/api/nodes', { token: TOKENS.bob });
+      expect(nodes.map((node: { worker: boolean; taskTypes: string[] }) => [node.worker, node.taskTypes.length > 0]).sort()).toEqual([
+        [false, false],
+        [true, true],
+      ]);
+      const task = await apiNode.json('/api/tasks', { token: TOKENS.bob, body: { name: 'remote', taskType: 'sleep', params: { ms: 1000 } } });
+      const log = await (await apiNode.request(`/api/tasks/${task.id}/log?follow=1`, { token: TOKENS.bob })).text();
+      expect(log).toContain('Woke up');
+      const record = await apiNode.json(`/api/tasks/${task.id}`, { token: TOKENS.bob });
+      expect(record).toMatchObject({ status: AsyncTaskStatus.SUCCESS, executor: nodes.find((node: { worker: boolean }) => node.worker).nodeId });
+    } finally {
+      await apiNode.close();
+    }
   });
 
   it('the health probe reports a Redis that does not answer as down', async () => {
@@ -169,11 +189,11 @@ describe('reference server: REST API, auth and live events', () => {
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await metrics.text();
     expect(text).toMatch(/^# TYPE async_tasks gauge$/m);
-    expect(text).toMatch(/^async_tasks\{status="SUCCESS",type="sleep"\} 3$/m);
+    expect(text).toMatch(/^async_tasks\{status="SUCCESS",type="sleep"\} 4$/m);
     expect(text).toMatch(/^async_tasks\{status="CANCELLED",type="sleep"\} 2$/m);
-    expect(text).toMatch(/^async_task_duration_seconds_count\{type="sleep",status="SUCCESS"\} 3$/m);
+    expect(text).toMatch(/^async_task_duration_seconds_count\{type="sleep",status="SUCCESS"\} 4$/m);
     const sum = Number(/^async_task_duration_seconds_sum\{type="sleep",status="SUCCESS"\} (\S+)$/m.exec(text)?.[1]);
-    expect(sum).toBeGreaterThan(4); // 2.5 s + 2 s + 0 s of sleeping
+    expect(sum).toBeGreaterThan(4); // 2.5 + 2 + 0 + 1 s of sleeping
     expect(text).toMatch(/^async_task_node_max_load\{node="[^"]+",host="[^"]+"\} \d+$/m);
   });
 });

@@ -32,18 +32,19 @@ export interface TestServer {
 
 /**
  * The reference server in this process, over real HTTP on a free port, with its own database,
- * queue prefix and data folder (all removed by close()).
+ * queue prefix and data folder (all removed by close()). Given `cluster`, it joins that server's
+ * database and prefix instead, as another node of the same cluster (close it first).
  */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const database = new TestDatabase();
-  await database.create();
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, cluster?: TestServer): Promise<TestServer> {
+  const database = cluster?.database ?? new TestDatabase();
+  if (!cluster) await database.create();
   const dataDir = await mkdtemp(join(tmpdir(), 'async-task-server-'));
   const config: ServerConfig = {
     port: 0,
     redisUrl: REDIS_URL,
     mysqlUrl: database.url,
     worker: true,
-    prefix: uniqueName('srv'),
+    prefix: cluster?.config.prefix ?? uniqueName('srv'),
     dataDir,
     tokens: parseTokens(`${TOKENS.alice}=alice,${TOKENS.bob}=bob,${TOKENS.admin}=*`),
     devTokens: false,
@@ -77,7 +78,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     },
     async close() {
       await app.close();
-      await database.drop();
+      if (!cluster) await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

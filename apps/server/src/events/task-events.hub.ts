@@ -62,6 +62,11 @@ export class TaskEventsHub implements OnModuleDestroy {
     };
   }
 
+  /** How many clients listen now; the poller runs only while this is above 0. */
+  get listeners(): number {
+    return this.timer ? this.subscribers.size : 0;
+  }
+
   onModuleDestroy(): void {
     this.subscribers.clear();
     this.stop();
