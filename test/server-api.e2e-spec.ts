@@ -68,7 +68,7 @@ describe('reference server: REST API, auth and live events', () => {
 
   it('runs a task to SUCCESS, streams its log with follow, and reports progress', async () => {
     const task = await submit(TOKENS.alice, { name: 'nap', taskType: 'sleep', params: { ms: 2500 } });
-    expect(task).toMatchObject({ uid: 'alice', status: AsyncTaskStatus.WAITING, taskType: 'sleep' });
+    expect(task).toMatchObject({ uid: 'alice', status: AsyncTaskStatus.WAITING, taskType: 'sleep', cpuOverhead: 1 });
     await waitFor('the task to run', async () => (await statusOf(task.id, TOKENS.alice)) === AsyncTaskStatus.RUNNING);
     const progress = await waitFor('progress to move', async () => {
       const { progress } = await server.json(`/api/tasks/${task.id}/progress`, { token: TOKENS.alice });

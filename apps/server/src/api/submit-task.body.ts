@@ -34,7 +34,7 @@ export function readSubmitBody(body: unknown, dataDir: string): Omit<SubmitAsync
     name: input.name,
     taskType: input.taskType as string,
     params,
-    cpuOverhead: input.cpuOverhead as number | undefined,
+    cpuOverhead: (input.cpuOverhead as number | undefined) ?? sample.cpuOverhead,
     priority: input.priority as number | undefined,
     delayMs: input.delayMs as number | undefined,
   };
