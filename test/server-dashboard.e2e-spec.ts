@@ -57,7 +57,7 @@ describe('reference server: dashboard in headless Chromium', () => {
     const first = await waitFor('the progress bar to fill', async () => ((await percent()) > 0 ? percent() : undefined));
     await waitFor('the progress bar to move on', async () => (await percent()) > first);
     await page.locator('#log', { hasText: 'Sleeping 10000 ms' }).waitFor();
-    await page.locator('#nodes tbody tr', { hasText: /\b1\/\d+/ }).waitFor(); // the nap's cpuOverhead of 1 is the node's load
+    await page.locator('#nodes tbody .percent', { hasText: /^1\/\d+$/ }).waitFor(); // the nap's cpuOverhead of 1 is the node's load
     await page.screenshot({ path: '/tmp/async-task-dashboard.png' });
 
     await row.locator('button.interrupt').click();
