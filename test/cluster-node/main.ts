@@ -29,7 +29,7 @@ const nodeId = env('CLUSTER_NODE_ID');
 })
 class ClusterNodeModule {}
 
-const app = await NestFactory.createApplicationContext(ClusterNodeModule, { logger: ['error', 'warn'] });
+const app = await NestFactory.createApplicationContext(ClusterNodeModule, { logger: process.env.CLUSTER_LOG === 'verbose' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] });
 await app.init();
 // Graceful shutdown as a process manager triggers it; exit code 0 tells the test it completed.
 process.once('SIGTERM', () => {

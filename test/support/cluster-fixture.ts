@@ -45,7 +45,12 @@ export class ClusterFixture {
   }
 
   async startNodes(ids: string[], options: Record<string, unknown> = {}): Promise<ClusterProcess[]> {
-    const settings: ClusterNodeSettings = { mysqlUrl: this.database.url, redisUrl: this.redisUrl, prefix: this.prefix, options };
+    return this.startNodesWithMysql(ids, this.database.url, options);
+  }
+
+  /** Nodes that reach MySQL at another address (e.g. through a proxy the test can cut). */
+  async startNodesWithMysql(ids: string[], mysqlUrl: string, options: Record<string, unknown> = {}): Promise<ClusterProcess[]> {
+    const settings: ClusterNodeSettings = { mysqlUrl, redisUrl: this.redisUrl, prefix: this.prefix, options };
     const started = await Promise.all(ids.map((id) => ClusterProcess.start(id, settings)));
     this.processes.push(...started);
     return started;

@@ -119,6 +119,11 @@ export class AsyncTaskExecutor {
     return this.load;
   }
 
+  /** Whether this node holds the task in any stage (claim in flight, running, recording its end). */
+  isTracking(taskId: string): boolean {
+    return this.executions.has(taskId);
+  }
+
   runningTaskIds(): string[] {
     return [...this.executions.keys()];
   }

@@ -6,6 +6,7 @@ import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { FactoryRegistry } from './factory-registry.js';
 import { RedisConnections } from './redis-connections.js';
 import type { TaskJobData } from './task-queues.js';
+import { retryTransient } from './retry-transient.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /**
@@ -90,8 +91,10 @@ export class AsyncTaskReceiver {
     const execution = this.executor.reserve(taskId, attempt, cpuOverhead);
     try {
       const claimed = await this.records.claim(taskId, attempt, this.options.nodeId);
-      await job.moveToCompleted(null, token, false);
-      const record = claimed ? await this.records.findById(taskId) : null;
+      // A failure here leaves a stale entry whose claim will fail its fence later; not worth stopping for.
+      await job.moveToCompleted(null, token, false).catch(() => undefined);
+      // Once claimed, the task is ours to start: wait out a database hiccup rather than orphan it.
+      const record = claimed ? await retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger) : null;
       if (!record) {
         // Stale entry: cancelled while queued, or already claimed by an earlier publication.
         this.executor.release(execution);

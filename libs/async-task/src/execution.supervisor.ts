@@ -3,7 +3,11 @@ import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import { AsyncTaskExecutor } from './async-task.executor.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { RedisConnections } from './redis-connections.js';
+import { withTimeout } from './retry-transient.js';
+import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
+
+const CHECK_TIMEOUT_MS = 15_000;
 
 /**
  * Safety nets for this node's running tasks, behind the fast paths: picks up interrupts whose
@@ -15,46 +19,71 @@ export class ExecutionSupervisor {
   private readonly logger = new Logger(ExecutionSupervisor.name);
   private timer: NodeJS.Timeout | undefined;
   private lastOwnershipCheck = Date.now();
-  private checking = false;
+  /** Until when a check is under way (a stuck one is abandoned after CHECK_TIMEOUT_MS). */
+  private checking = 0;
 
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
     private readonly executor: AsyncTaskExecutor,
     private readonly redis: RedisConnections,
     private readonly records: TaskRecordStore,
+    private readonly handover: TaskHandover,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.check(), this.options.heartbeatIntervalMs);
+    this.timer = setInterval(
+      () => void withTimeout(this.check(), CHECK_TIMEOUT_MS, 'Supervising running tasks').catch((error) => this.logger.warn(error.message)),
+      this.options.heartbeatIntervalMs,
+    );
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
 
+  /** Attempts this node runs that no longer own their record: stop them here. */
+  private async stopTakenOver(attempts: Array<{ taskId: string; attempt: number }>): Promise<void> {
+    const owned = await this.records.stillRunning(attempts);
+    for (const { taskId, attempt } of attempts) {
+      if (owned.has(taskId)) continue;
+      this.logger.warn(`Task ${taskId} attempt ${attempt} was taken over by another node; stopping it here`);
+      this.executor.abandon(taskId, 'The task was taken over by another node');
+    }
+  }
+
+  /**
+   * Records RUNNING on this node that it does not run — a claim whose answer was lost, or whose start
+   * failed half-way (e.g. the database went away between claim and read). The node is alive, so no
+   * failover scan would touch them: hand them back to the queue.
+   */
+  private async handBackOrphans(): Promise<void> {
+    for (const task of await this.records.findRunningOn(this.options.nodeId)) {
+      if (this.executor.isTracking(task.id)) continue;
+      if (await this.handover.handOver(task, false)) {
+        this.logger.warn(`Task ${task.id} was recorded as running here but was not; handed back to the queue`);
+      }
+    }
+  }
+
   private async check(): Promise<void> {
     const attempts = this.executor.runningAttempts();
-    if (this.checking || attempts.length === 0) return;
-    this.checking = true;
+    if (this.checking > Date.now()) return;
+    this.checking = Date.now() + CHECK_TIMEOUT_MS;
     try {
+      if (Date.now() - this.lastOwnershipCheck >= this.options.nodeTimeoutMs) {
+        this.lastOwnershipCheck = Date.now();
+        await this.stopTakenOver(attempts);
+        await this.handBackOrphans();
+      }
+      if (attempts.length === 0) return;
       const pipeline = this.redis.client.pipeline();
       for (const { taskId } of attempts) pipeline.exists(this.redis.keys.interruptFlag(taskId));
       const flags = (await pipeline.exec()) ?? [];
       for (const [i, { taskId }] of attempts.entries()) if (flags[i]?.[1] === 1) await this.executor.interruptLocal(taskId);
-
-      if (Date.now() - this.lastOwnershipCheck >= this.options.nodeTimeoutMs) {
-        this.lastOwnershipCheck = Date.now();
-        const owned = await this.records.stillRunning(attempts);
-        for (const { taskId, attempt } of attempts) {
-          if (owned.has(taskId)) continue;
-          this.logger.warn(`Task ${taskId} attempt ${attempt} was taken over by another node; stopping it here`);
-          this.executor.abandon(taskId, 'The task was taken over by another node');
-        }
-      }
     } catch (error) {
       this.logger.warn(`Supervising running tasks failed: ${(error as Error).message}`);
     } finally {
-      this.checking = false;
+      this.checking = 0;
     }
   }
 }

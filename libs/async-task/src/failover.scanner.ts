@@ -7,9 +7,12 @@ import { QueueReconciler } from './failover.reconciler.js';
 import { messages } from './async-task.messages.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
+import { withTimeout } from './retry-transient.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
 
+/** A scan stuck on a lost database answer must not stop this node from scanning ever again. */
+const SCAN_TIMEOUT_MS = 30_000;
 /** Even without a sign of data loss, compare MySQL with the queues this often. */
 const RECONCILE_EVERY_MS = 60_000;
 
@@ -38,7 +41,7 @@ export class FailoverScanner {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.scanning ??= this.scanOnce()
+      this.scanning ??= withTimeout(this.scanOnce(), SCAN_TIMEOUT_MS, 'Failover scan')
         .catch((error) => this.logger.error(`Failover scan failed: ${(error as Error).message}`))
         .finally(() => (this.scanning = undefined));
     }, this.options.failoverIntervalMs);

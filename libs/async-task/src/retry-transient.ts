@@ -12,9 +12,33 @@ const TRANSIENT_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  'ASYNC_TASK_TIMEOUT',
 ]);
 
-/** True for database errors that go away by themselves (outage, restart, deadlock). */
+/**
+ * A database call that never answered. Seen in practice: after a network cut, a query sent on a
+ * connection that died with it can stay unsettled forever, so waiting on it would hang the caller.
+ */
+export class OperationTimeoutError extends Error {
+  readonly code = 'ASYNC_TASK_TIMEOUT';
+}
+
+/** Settles like `operation`, or rejects with OperationTimeoutError after `ms` (the operation is abandoned). */
+export async function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      operation,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new OperationTimeoutError(`${what} got no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** True for database errors that go away by themselves (outage, restart, deadlock, lost answer). */
 export function isTransientDatabaseError(error: unknown): boolean {
   const seen = new Set<unknown>();
   let current: any = error;
@@ -28,15 +52,19 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return false;
 }
 
+/** How long one attempt of a write may take before it is given up and retried. */
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
 /**
  * Runs a write until it succeeds, waiting out transient database errors with capped backoff, so a
- * short MySQL outage delays status writes instead of dropping them. Other errors are thrown.
+ * MySQL outage delays status writes instead of dropping them. Other errors are thrown. Writes must be
+ * idempotent (ours are conditional updates or insert-or-ignore), since a timed-out one may have landed.
  */
 export async function retryTransient<T>(what: string, write: () => Promise<T>, logger: Logger, maxWaitMs = 2000): Promise<T> {
   let wait = 100;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await write();
+      return await withTimeout(write(), ATTEMPT_TIMEOUT_MS, what);
     } catch (error) {
       if (!isTransientDatabaseError(error)) throw error;
       if (attempt === 1 || attempt % 10 === 0) {

@@ -99,6 +99,14 @@ export class TaskRecordStore {
     });
   }
 
+  /** Tasks a node is recorded as running (compared with what it really runs, to find orphans). */
+  findRunningOn(nodeId: string): Promise<Array<Pick<AsyncTaskRecord, HandoverFields>>> {
+    return this.records.find({
+      select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true },
+      where: { status: AsyncTaskStatus.RUNNING, executor: nodeId },
+    });
+  }
+
   /** Tasks left between attempts (a handover interrupted half-way). */
   findOffline(): Promise<Array<Pick<AsyncTaskRecord, HandoverFields>>> {
     return this.records.find({

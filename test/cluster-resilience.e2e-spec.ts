@@ -1,0 +1,98 @@
+import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { ClusterFixture, FAST_FAILOVER } from './support/cluster-fixture.js';
+import { RedisServerProcess } from './support/redis-server-process.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { TestDatabase } from './support/test-database.js';
+import { waitFor } from './support/wait-for.js';
+
+// What the cluster survives: Redis restarting empty, MySQL going away, busy nodes, deadly tasks.
+describe('cluster resilience', () => {
+  const database = new TestDatabase();
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    await database.create();
+    await ClusterFixture.prepare(database);
+  });
+  afterAll(() => database.drop());
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('completes every task when Redis restarts empty mid-run (MySQL is the source of truth)', async () => {
+    const redis = await RedisServerProcess.start();
+    cleanups.push(() => redis.kill());
+    const cluster = new ClusterFixture(database, redis.url);
+    cleanups.push(() => cluster.stop());
+    await cluster.startNodes(['redis-1', 'redis-2'], { ...FAST_FAILOVER, maxLoad: 100 });
+    const { manager } = await cluster.startControl(FAST_FAILOVER);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      ids.push((await manager.submitAsyncTask({ name: `r${i}`, taskType: 'work', params: { ms: 300 + (i % 5) * 100 }, cpuOverhead: 25 })).id);
+    }
+    await cluster.waitForCount(ids, AsyncTaskStatus.SUCCESS, 8, 30_000);
+    await redis.kill();
+    await redis.start(); // same port, no data: queues, heartbeats and live state are gone
+    await cluster.waitForCount(ids, AsyncTaskStatus.SUCCESS, 40, 90_000);
+    const runs = await cluster.runs();
+    for (const id of ids) expect(runs.filter((run) => run.task_id === id && run.completed)).toHaveLength(1);
+  }, 150_000);
+
+  it('retries status writes through a MySQL outage and loses nothing', async () => {
+    const proxy = new TcpProxy('127.0.0.1', 3306);
+    const port = await proxy.listen();
+    cleanups.push(() => proxy.close());
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(port);
+    const cluster = new ClusterFixture(database);
+    cleanups.push(() => cluster.stop());
+    // The node reaches MySQL only through the proxy; the test and the control node see it directly.
+    const [node] = await cluster.startNodesWithMysql(['cut-off'], viaProxy.toString(), FAST_FAILOVER);
+    const { manager } = await cluster.startControl(FAST_FAILOVER);
+    const tasks = await Promise.all(
+      [1, 2, 3].map((i) => manager.submitAsyncTask({ name: `o${i}`, taskType: 'burn', params: { ms: 2000 + 1000 * i, chunkMs: 100 } })),
+    );
+    await cluster.waitForCount(tasks.map((task) => task.id), AsyncTaskStatus.RUNNING, 3, 20_000).catch((error) => {
+      throw new Error(`${error.message}\nnode output:\n${node.output}`);
+    });
+    proxy.cut();
+    const outageEnds = Date.now() + 6000;
+    // While MySQL is unreachable the tasks (3–5 s long) end; their final writes must wait, not vanish.
+    await waitFor('the outage to last 6 s', () => Date.now() >= outageEnds, 10_000, 100);
+    expect((await cluster.statusCounts(tasks.map((task) => task.id))).get(AsyncTaskStatus.RUNNING)).toBe(3);
+    proxy.restore();
+    for (const task of tasks) {
+      const done = await manager.waitForExit(task.id, 30_000);
+      expect({ status: done.status, output: done.status === AsyncTaskStatus.SUCCESS ? '' : node.output }).toEqual({ status: AsyncTaskStatus.SUCCESS, output: '' });
+      expect({ attempt: done.attempt, output: done.attempt === 1 ? "" : node.output }).toEqual({ attempt: 1, output: "" });
+    }
+    expect(node.alive).toBe(true);
+  }, 90_000);
+
+  it('never fails over a node whose tasks keep its main thread busy for a minute', async () => {
+    const cluster = new ClusterFixture(database);
+    cleanups.push(() => cluster.stop());
+    await cluster.startNodes(['busy', 'idle']); // default options: 5 s node timeout
+    const { manager } = await cluster.startControl();
+    // 8 s of synchronous work at a time, longer than the node timeout, for 60 s.
+    const { id } = await manager.submitAsyncTask({ name: 'cpu hog', taskType: 'burn', params: { ms: 60_000, chunkMs: 8000 }, cpuOverhead: 2000 });
+    const done = await manager.waitForExit(id, 120_000);
+    expect(done.status).toBe(AsyncTaskStatus.SUCCESS);
+    expect(done.attempt).toBe(1);
+    expect(done.offlineCount).toBe(0);
+  }, 150_000);
+
+  it('ends a task that keeps killing its nodes in FAILED after maxOfflineAttempts', async () => {
+    const cluster = new ClusterFixture(database);
+    cleanups.push(() => cluster.stop());
+    const options = { ...FAST_FAILOVER, maxOfflineAttempts: 2 };
+    const nodes = await cluster.startNodes(['doomed-1', 'doomed-2', 'doomed-3'], options);
+    const { manager } = await cluster.startControl(options);
+    const { id } = await manager.submitAsyncTask({ name: 'node killer', taskType: 'crash' });
+    const done = await manager.waitForExit(id, 60_000);
+    expect(done.status).toBe(AsyncTaskStatus.FAILED);
+    expect(done.offlineCount).toBe(2);
+    expect(done.failedReason).toMatch(/lost with its node 2 time\(s\).*maxOfflineAttempts/);
+    expect(nodes.filter((node) => node.alive)).toHaveLength(1);
+  }, 90_000);
+});
