@@ -63,8 +63,9 @@ describe('cluster resilience', () => {
     proxy.restore();
     for (const task of tasks) {
       const done = await manager.waitForExit(task.id, 30_000);
-      expect({ status: done.status, output: done.status === AsyncTaskStatus.SUCCESS ? '' : node.output }).toEqual({ status: AsyncTaskStatus.SUCCESS, output: '' });
-      expect({ attempt: done.attempt, output: done.attempt === 1 ? "" : node.output }).toEqual({ attempt: 1, output: "" });
+      // Ran once, to the end, though its end could not be written for seconds (node output shown if not).
+      const asExpected = done.status === AsyncTaskStatus.SUCCESS && done.attempt === 1;
+      expect({ status: done.status, attempt: done.attempt, output: asExpected ? '' : node.output }).toEqual({ status: AsyncTaskStatus.SUCCESS, attempt: 1, output: '' });
     }
     expect(node.alive).toBe(true);
   }, 90_000);

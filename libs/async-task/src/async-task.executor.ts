@@ -5,9 +5,11 @@ import { ClusterEvents } from './cluster-events.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
 import type { AsyncTask } from './interfaces/async-task.interface.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
+import { ProgressSampler } from './progress/progress.sampler.js';
 import { retryTransient } from './retry-transient.js';
 import { AsyncTaskLog } from './task-log/async-task-log.js';
 import { AttemptLog } from './task-log/attempt-log.js';
+import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
@@ -27,6 +29,8 @@ interface Execution {
   interrupted: boolean;
   /** Set when this node gave the attempt back (shutdown); its own end is then not recorded. */
   handedOver: boolean;
+  /** Set once execute() has returned: the attempt then records its own result and is never handed over. */
+  returned: boolean;
   done: Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export class AsyncTaskExecutor {
     private readonly logs: TaskLogStore,
     private readonly events: ClusterEvents,
     private readonly handover: TaskHandover,
+    private readonly liveLogs: LiveLogWriter,
+    private readonly progress: ProgressSampler,
   ) {}
 
   private stopListening: () => void = () => {};
@@ -77,7 +83,7 @@ export class AsyncTaskExecutor {
   async drain(graceMs: number): Promise<void> {
     this.stopListening();
     if (graceMs > 0) await this.allDone(graceMs);
-    const remaining = [...this.executions.values()].filter((execution) => execution.record);
+    const remaining = [...this.executions.values()].filter((execution) => execution.record && !execution.returned);
     for (const execution of remaining) this.abandon(execution.taskId, 'Node is shutting down; the task continues on another node');
     await this.allDone(STOP_BEFORE_HANDOVER_MS);
     await Promise.all(
@@ -92,7 +98,7 @@ export class AsyncTaskExecutor {
   /** Stops an attempt without recording its end: it was handed over, or taken over by the failover scan. */
   abandon(taskId: string, reason: string): void {
     const execution = this.executions.get(taskId);
-    if (!execution || execution.handedOver) return;
+    if (!execution || execution.handedOver || execution.returned) return;
     execution.handedOver = true;
     execution.abort.abort(new Error(reason));
     Promise.resolve()
@@ -152,6 +158,7 @@ export class AsyncTaskExecutor {
       abort: new AbortController(),
       interrupted: false,
       handedOver: false,
+      returned: false,
       done: Promise.resolve(),
     };
     this.executions.set(taskId, execution);
@@ -178,12 +185,15 @@ export class AsyncTaskExecutor {
 
   private async runToEnd(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
     const startedAt = new Date();
-    const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt);
+    // Every accepted chunk also goes to the live stream, so any node can read the attempt as it runs.
+    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt);
+    const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
     const log = new AsyncTaskLog(attemptLog);
     let status = AsyncTaskStatus.SUCCESS;
     let failedReason: string | null = null;
     try {
       execution.task = await factory.createTask(record.params, record);
+      this.progress.track(execution.taskId, record.attempt, execution.task);
       if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
@@ -194,7 +204,15 @@ export class AsyncTaskExecutor {
       status = AsyncTaskStatus.CANCELLED;
       failedReason = null;
     }
+    execution.returned = true;
+    // The final progress sample lands before the exit is announced. The live log's last batch goes
+    // alongside the final writes (readers fall back to the saved row), so the window between a task's
+    // end and its recorded result, where a crash makes it run again, stays short.
+    await this.progress.untrack(execution.taskId);
+    const liveLogEnded = liveLog.end();
     await this.recordExit(execution, status, failedReason, attemptLog, startedAt);
+    await liveLogEnded;
+    liveLog.expireSoon();
   }
 
   private async recordExit(

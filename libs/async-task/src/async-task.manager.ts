@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus, isFinalStatus } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
@@ -8,12 +9,16 @@ import { DuplicateTaskIdError } from './errors/duplicate-task-id.error.js';
 import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
+import type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
 import { newTaskId } from './task-id.js';
+import type { ProgressRecord } from './progress-record.js';
+import { ProgressStore } from './progress/progress.store.js';
+import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskRecordStore } from './task-record.store.js';
 
@@ -38,6 +43,8 @@ export class AsyncTaskManager {
     private readonly events: ClusterEvents,
     private readonly redis: RedisConnections,
     private readonly nodes: NodeRegistry,
+    private readonly logReader: TaskLogReader,
+    private readonly progress: ProgressStore,
   ) {}
 
   /** The live nodes of the cluster (those whose heartbeat is current), API-only ones included. */
@@ -115,6 +122,29 @@ export class AsyncTaskManager {
     if (!Number.isSafeInteger(page) || page < 1) throw new InvalidAsyncTaskError('page', 'must be an integer ≥ 1');
     if (!Number.isSafeInteger(size) || size < 1 || size > 500) throw new InvalidAsyncTaskError('size', 'must be an integer from 1 to 500');
     return this.records.list({ ...query, page, size });
+  }
+
+  /**
+   * The task's log as text: each earlier attempt under a header line (`===== attempt 1 on node-a,
+   * started 2026-11-28 14:03:07.123 =====`), then the latest one — from MySQL once saved, live from
+   * Redis while it runs, whichever node runs it. `withHistory = false`: the latest attempt only.
+   * `follow`: the stream stays open, delivers new lines as they are written (a new attempt after a
+   * failover under its own header) and ends when the task ends; destroy it to stop early.
+   * Attempts are read one at a time, never the whole history at once. Unknown id: AsyncTaskNotFoundError.
+   */
+  async getTaskLog(taskId: string, withHistory = true, { follow = false }: TaskLogOptions = {}): Promise<Readable> {
+    await this.getTask(taskId);
+    return this.logReader.open(taskId, withHistory, follow);
+  }
+
+  /**
+   * A copy of the task's latest progress (sampled every second on the node that runs it, with
+   * `speed` in units per second), from any node; null if it never reported or its copy expired
+   * (`progressTtlMs` after its last sample). Unknown id: AsyncTaskNotFoundError.
+   */
+  async getProgress(taskId: string): Promise<ProgressRecord | null> {
+    await this.getTask(taskId);
+    return this.progress.read(taskId);
   }
 
   /**

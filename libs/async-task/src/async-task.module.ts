@@ -19,7 +19,12 @@ import { ASYNC_TASK_ENTITIES } from './entities/index.js';
 import { FactoryExplorer } from './factory.explorer.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+import { ProgressSampler } from './progress/progress.sampler.js';
+import { ProgressStore } from './progress/progress.store.js';
 import { RedisConnections } from './redis-connections.js';
+import { LiveLogArchiver } from './task-log/live-log.archiver.js';
+import { LiveLogWriter } from './task-log/live-log.writer.js';
+import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskQueues } from './task-queues.js';
@@ -42,6 +47,11 @@ import { TaskRecordStore } from './task-record.store.js';
     ClusterEvents,
     TaskRecordStore,
     TaskLogStore,
+    LiveLogWriter,
+    LiveLogArchiver,
+    TaskLogReader,
+    ProgressStore,
+    ProgressSampler,
     TaskQueues,
     FactoryRegistry,
     FactoryExplorer,

@@ -6,7 +6,7 @@ import { TaskRecordStore } from './task-record.store.js';
 
 const PAGE_SIZE = 500;
 /** WAITING tasks younger than this may still be on their way into the queue; leave them alone. */
-const SETTLE_MS = 5000;
+export const SETTLE_MS = 5000;
 
 /**
  * MySQL is the source of truth: a task that is WAITING there but has no entry in its queue (Redis

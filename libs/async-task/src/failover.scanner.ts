@@ -3,11 +3,12 @@ import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from './async-task.const
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { ClusterEvents } from './cluster-events.js';
 import { FailoverLock } from './failover.lock.js';
-import { QueueReconciler } from './failover.reconciler.js';
+import { QueueReconciler, SETTLE_MS } from './failover.reconciler.js';
 import { messages } from './async-task.messages.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
 import { withTimeout } from './retry-transient.js';
+import { LiveLogArchiver } from './task-log/live-log.archiver.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
 
@@ -18,8 +19,9 @@ const RECONCILE_EVERY_MS = 60_000;
 
 /**
  * The periodic failover scan, run by one node at a time (a lock): RUNNING tasks of dead nodes go
- * 1 → 5 → 0 (or to FAILED after too many lost attempts), tasks stuck in 5 are requeued, and WAITING
- * tasks missing from the queues are republished — at once when Redis is seen to have lost its data.
+ * 1 → 5 → 0 (or to FAILED after too many lost attempts) and their partial logs are saved from the
+ * live stream, tasks stuck in 5 are requeued, and WAITING tasks missing from the queues are
+ * republished — at once when Redis is seen to have lost its data.
  */
 @Injectable()
 export class FailoverScanner {
@@ -37,6 +39,7 @@ export class FailoverScanner {
     private readonly handover: TaskHandover,
     private readonly reconciler: QueueReconciler,
     private readonly events: ClusterEvents,
+    private readonly archiver: LiveLogArchiver,
   ) {}
 
   start(): void {
@@ -61,12 +64,19 @@ export class FailoverScanner {
       // The sentinel is gone only if Redis lost our data: nodes are re-registering, so give them a node
       // timeout before judging anyone dead, and put every waiting task back in its queue now.
       const redisLostData = (await client.set(keys.dataSentinel, owner, 'NX')) === 'OK';
-      if (redisLostData) await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
+      if (redisLostData) {
+        await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
+        // Tasks submitted just before the loss are too fresh for this scan's reconciliation: look again once they settle.
+        await client.set(keys.reconcileDue, String(Date.now() + SETTLE_MS));
+      }
       if (!(await client.exists(keys.failoverGrace))) await this.failOverDeadNodes();
       await this.requeueStrandedOffline();
-      if (redisLostData || Date.now() - this.lastReconcile > RECONCILE_EVERY_MS) {
+      const due = Number(await client.get(keys.reconcileDue));
+      const settledAfterLoss = due > 0 && Date.now() >= due;
+      if (redisLostData || settledAfterLoss || Date.now() - this.lastReconcile > RECONCILE_EVERY_MS) {
         await this.reconciler.republishMissing();
         this.lastReconcile = Date.now();
+        if (settledAfterLoss) await client.del(keys.reconcileDue);
       }
     } finally {
       await this.lock.release(owner);
@@ -83,10 +93,12 @@ export class FailoverScanner {
         const reason = messages.tooManyOfflineAttempts(task.offlineCount + 1, task.executor ?? 'unknown');
         if (await this.records.failLost(task.id, task.attempt, reason)) {
           this.logger.warn(`Task ${task.id} failed: ${reason}`);
+          await this.archiver.archive(task.id, task.attempt, task.executor);
           await this.events.publish({ kind: 'exit', taskId: task.id, status: AsyncTaskStatus.FAILED });
         }
       } else if (await this.handover.handOver(task, true)) {
         this.logger.warn(`Task ${task.id} attempt ${task.attempt} was running on dead node ${task.executor}; requeued`);
+        await this.archiver.archive(task.id, task.attempt, task.executor);
       }
     }
   }

@@ -1,14 +1,14 @@
 /**
  * How far a task has come. A task keeps one live instance and updates `total`/`loaded`; the
- * framework samples it every second and fills in `speed`. Copies handed out by
- * `AsyncTaskManager.getProgress()` are detached snapshots.
+ * framework samples it every second and stores a copy with `speed` filled in (it never writes into
+ * the task's own instance). `AsyncTaskManager.getProgress()` returns a new detached copy each time.
  */
 export class ProgressRecord {
   /** Units of work in all (bytes, frames, items…); 0 while unknown. */
   total = 0;
   /** Units done so far. */
   loaded = 0;
-  /** Units per second over the last sampling interval, computed by the framework. */
+  /** Units per second over the last sampling interval (real elapsed time), in the framework's copies. */
   speed = 0;
   /** Epoch milliseconds of the last change of `total` or `loaded`. */
   lastUpdateTime = Date.now();

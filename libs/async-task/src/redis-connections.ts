@@ -14,6 +14,7 @@ export class RedisConnections {
   private readonly opened: Redis[] = [];
   readonly keys: RedisKeys;
   private shared: Redis | undefined;
+  private bestEffortShared: Redis | undefined;
 
   constructor(@Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions) {
     this.keys = new RedisKeys(options.prefix);
@@ -25,12 +26,24 @@ export class RedisConnections {
     return this.shared;
   }
 
-  /** A new connection owned (and closed) by this object. */
-  open(purpose: string): Redis {
+  /**
+   * Connection for best-effort writes (live logs, progress): during an outage its commands fail
+   * within seconds instead of waiting for Redis, so callers can warn and carry on.
+   */
+  get bestEffort(): Redis {
+    this.bestEffortShared ??= this.open('best-effort', { maxRetriesPerRequest: 1, commandTimeout: 2000 });
+    return this.bestEffortShared;
+  }
+
+  /**
+   * A new connection owned (and closed) by this object; `overrides` adjust its ioredis options.
+   */
+  open(purpose: string, overrides: RedisOptions = {}): Redis {
     const base: RedisOptions = {
       // BullMQ requires null; for our own commands it means "wait for Redis to come back" instead of failing fast.
       maxRetriesPerRequest: null,
       connectionName: `${this.options.prefix}:${this.options.nodeId}:${purpose}`,
+      ...overrides,
     };
     const redis =
       typeof this.options.redis === 'string'
@@ -41,9 +54,20 @@ export class RedisConnections {
     return redis;
   }
 
+  /**
+   * Drops one connection opened here, at once (a log follower's when its stream ends; QUIT would wait
+   * behind its blocking read).
+   */
+  drop(redis: Redis): void {
+    const index = this.opened.indexOf(redis);
+    if (index >= 0) this.opened.splice(index, 1);
+    redis.disconnect();
+  }
+
   async closeAll(): Promise<void> {
     const connections = this.opened.splice(0);
     this.shared = undefined;
+    this.bestEffortShared = undefined;
     await Promise.all(
       connections.map(async (redis) => {
         try {

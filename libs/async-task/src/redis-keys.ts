@@ -32,6 +32,11 @@ export class RedisKeys {
     return `${this.prefix}:failover-grace`;
   }
 
+  /** When set (epoch ms), a full queue reconciliation is due at that time (after Redis lost data). */
+  get reconcileDue(): string {
+    return `${this.prefix}:reconcile-due`;
+  }
+
   /** Marks a user interrupt, for nodes that missed the pub/sub message. */
   interruptFlag(taskId: string): string {
     return `${this.prefix}:interrupt:${taskId}`;

@@ -27,6 +27,11 @@ export class TaskLogStore {
     });
   }
 
+  /** One attempt's row with its text (readers take attempts one at a time, never a whole history). */
+  findAttempt(taskId: string, attempt: number): Promise<AsyncTaskLogRecord | null> {
+    return this.logs.findOneBy({ taskId, attempt });
+  }
+
   async readAttempt(taskId: string, attempt: number): Promise<string | null> {
     const row = await this.logs.findOne({ select: { log: true }, where: { taskId, attempt } });
     return row?.log ?? null;

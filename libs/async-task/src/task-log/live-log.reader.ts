@@ -1,0 +1,89 @@
+import type { Redis } from 'ioredis';
+import type { ClusterEvents } from '../cluster-events.js';
+import type { RedisConnections } from '../redis-connections.js';
+import { parseXreadReply, type StoredEntry } from './live-log.entries.js';
+
+/** Entries per read: with entries of at most ~64 KiB, a page stays around a MiB at worst. */
+const PAGE_ENTRIES = 16;
+
+/** Reads one attempt's live stream from its start, a page at a time. */
+export class LiveLogCursor {
+  private lastId = '0-0';
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly key: string,
+    private readonly follower?: LogFollower,
+  ) {}
+
+  /** The next page, without waiting; empty when the reader has caught up with the writer. */
+  async next(): Promise<StoredEntry[]> {
+    return this.advance(parseXreadReply(await this.redis.client.xread('COUNT', PAGE_ENTRIES, 'STREAMS', this.key, this.lastId)));
+  }
+
+  /** Following only: waits up to `ms` for new entries; empty on timeout or when the task's exit is announced. */
+  async wait(ms: number): Promise<StoredEntry[]> {
+    if (!this.follower) return [];
+    return this.advance(await this.follower.read(this.key, this.lastId, ms));
+  }
+
+  private advance(entries: StoredEntry[]): StoredEntry[] {
+    if (entries.length > 0) this.lastId = entries[entries.length - 1].id;
+    return entries;
+  }
+}
+
+/**
+ * What a following log stream holds while it is open: a connection of its own for blocking reads
+ * (they would stall the shared one), and an ear for its task's exit so it ends without waiting for a
+ * read to time out. Closed with the stream.
+ */
+export class LogFollower {
+  private connection: Redis | undefined;
+  private unsubscribe: () => void = () => {};
+  private exitAnnounced = false;
+  private wake: () => void = () => {};
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly events: ClusterEvents,
+    private readonly taskId: string,
+  ) {}
+
+  async listen(): Promise<void> {
+    this.unsubscribe = await this.events.on('exit', (event) => {
+      if (event.taskId !== this.taskId) return;
+      this.exitAnnounced = true;
+      this.wake();
+    });
+  }
+
+  /** Blocks up to `ms` for entries after `afterId`; returns empty at once when the exit is (or was) announced. */
+  async read(key: string, afterId: string, ms: number): Promise<StoredEntry[]> {
+    if (this.takeExit()) return [];
+    this.connection ??= this.redis.open('log-follower');
+    const reading = this.connection.xread('COUNT', PAGE_ENTRIES, 'BLOCK', ms, 'STREAMS', key, afterId);
+    // If the exit wins, this read is abandoned; its entries are read again from `afterId`.
+    reading.catch(() => {});
+    const exited = new Promise<null>((resolve) => (this.wake = () => resolve(null)));
+    try {
+      const reply = await Promise.race([reading, exited]);
+      if (reply === null) this.takeExit();
+      return parseXreadReply(reply);
+    } finally {
+      this.wake = () => {};
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+    if (this.connection) this.redis.drop(this.connection);
+    this.connection = undefined;
+  }
+
+  private takeExit(): boolean {
+    const announced = this.exitAnnounced;
+    this.exitAnnounced = false;
+    return announced;
+  }
+}
