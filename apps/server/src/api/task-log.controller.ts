@@ -3,7 +3,6 @@ import type { Response } from 'express';
 import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
-import { insightsOf } from '../library-preview.js';
 import { OpenStreams } from './open-streams.js';
 import { OwnedTasks } from './owned-tasks.js';
 
@@ -29,7 +28,7 @@ export class TaskLogController {
   ): Promise<void> {
     await this.owned.get(caller, id);
     const following = isOn(follow, false);
-    const log = await insightsOf(this.manager).getTaskLog(id, isOn(history, true), { follow: following });
+    const log = await this.manager.getTaskLog(id, isOn(history, true), { follow: following });
     response.status(200).type('text/plain; charset=utf-8');
     // Followers must see each line as it comes: no proxy buffering, no waiting for a full chunk.
     if (following) response.setHeader('X-Accel-Buffering', 'no').setHeader('Cache-Control', 'no-cache').flushHeaders();

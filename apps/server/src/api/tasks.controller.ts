@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
-import { insightsOf } from '../library-preview.js';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { readListQuery } from './list-tasks.query.js';
 import { OwnedTasks } from './owned-tasks.js';
@@ -30,13 +29,13 @@ export class TasksController {
   @Get(':id')
   async get(@Caller() caller: CallerIdentity, @Param('id') id: string) {
     const record = await this.owned.get(caller, id);
-    return { ...record, progress: await insightsOf(this.manager).getProgress(id) };
+    return { ...record, progress: await this.manager.getProgress(id) };
   }
 
   @Get(':id/progress')
   async progress(@Caller() caller: CallerIdentity, @Param('id') id: string) {
     await this.owned.get(caller, id);
-    return { taskId: id, progress: await insightsOf(this.manager).getProgress(id) };
+    return { taskId: id, progress: await this.manager.getProgress(id) };
   }
 
   @Post(':id/interrupt')

@@ -2,7 +2,6 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AsyncTaskManager, AsyncTaskStatus, type AsyncTaskRecord, type ProgressSnapshot } from '../../../../libs/async-task/src/index.js';
 import { OwnedTasks } from '../api/owned-tasks.js';
 import type { Caller } from '../auth/token-table.js';
-import { insightsOf } from '../library-preview.js';
 import { TaskQueries } from '../task-queries.js';
 
 /** What a client is told about one task whenever its status or progress changes. */
@@ -104,7 +103,7 @@ export class TaskEventsHub implements OnModuleDestroy {
   }
 
   private async updateOf(record: AsyncTaskRecord): Promise<TaskUpdate> {
-    const progress = await insightsOf(this.manager).getProgress(record.id);
+    const progress = await this.manager.getProgress(record.id);
     return {
       id: record.id,
       name: record.name,
