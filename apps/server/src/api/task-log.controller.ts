@@ -40,5 +40,5 @@ export class TaskLogController {
 
 function isOn(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  return !['0', 'false', 'no'].includes(value.toLowerCase());
+  return !['0', 'false', 'no'].includes(String(value).toLowerCase());
 }
