@@ -137,9 +137,10 @@ describe('reference server: REST API, auth and live events', () => {
     const alice = new SseClient(`${server.url}/api/events`, TOKENS.alice);
     const bob = new SseClient(`${server.url}/api/events`, TOKENS.bob);
     try {
-      const task = await submit(TOKENS.alice, { name: 'watched', taskType: 'sleep', params: { ms: 2000 } });
+      const task = await submit(TOKENS.alice, { name: 'watched', taskType: 'sleep', params: { ms: 3000 } });
       const bobsTask = await submit(TOKENS.bob, { name: "bob's", taskType: 'sleep', params: { ms: 0 } });
-      await alice.waitFor('a progress event', 'task', (update) => update.id === task.id && update.progress?.loaded > 0);
+      const live = await alice.waitFor('a live progress event', 'task', (update) => update.id === task.id && update.status === AsyncTaskStatus.RUNNING && update.progress?.loaded > 0);
+      expect(live.progress).toMatchObject({ total: 3000, speed: expect.any(Number) });
       const final = await alice.waitFor('the final event', 'task', (update) => update.id === task.id && update.status === AsyncTaskStatus.SUCCESS);
       expect(final).toMatchObject({ name: 'watched', uid: 'alice', statusName: 'SUCCESS' });
       await bob.waitFor("bob's own task", 'task', (update) => update.id === bobsTask.id && update.status === AsyncTaskStatus.SUCCESS);
@@ -193,7 +194,7 @@ describe('reference server: REST API, auth and live events', () => {
     expect(text).toMatch(/^async_tasks\{status="CANCELLED",type="sleep"\} 2$/m);
     expect(text).toMatch(/^async_task_duration_seconds_count\{type="sleep",status="SUCCESS"\} 4$/m);
     const sum = Number(/^async_task_duration_seconds_sum\{type="sleep",status="SUCCESS"\} (\S+)$/m.exec(text)?.[1]);
-    expect(sum).toBeGreaterThan(4); // 2.5 + 2 + 0 + 1 s of sleeping
+    expect(sum).toBeGreaterThan(6); // 2.5 + 3 + 0 + 1 s of sleeping
     expect(text).toMatch(/^async_task_node_max_load\{node="[^"]+",host="[^"]+"\} \d+$/m);
   });
 });

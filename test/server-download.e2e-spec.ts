@@ -34,7 +34,7 @@ describe('reference server: download task', () => {
       return record.status === AsyncTaskStatus.RUNNING && record.progress?.speed > 0 ? record : undefined;
     });
     expect(running.progress.total).toBe(files.size);
-    expect(running.progress.loaded).toBeLessThan(files.size);
+    expect(running.progress.loaded).toBeGreaterThan(0);
     const ended = await waitFor('the download to end', async () => {
       const record = await task(submitted.id);
       return record.status !== AsyncTaskStatus.RUNNING && record.status !== AsyncTaskStatus.WAITING ? record : undefined;
