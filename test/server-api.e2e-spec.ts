@@ -171,6 +171,21 @@ describe('reference server: REST API, auth and live events', () => {
     }
   });
 
+  it('ends open event streams and followed logs when it shuts down, instead of hanging', async () => {
+    const node = await startTestServer({ worker: false }, server);
+    const task = await submit(TOKENS.bob, { name: 'later', taskType: 'sleep', params: { ms: 1000 }, delayMs: 60000 });
+    const events = new SseClient(`${node.url}/api/events`, TOKENS.bob);
+    const followed = await node.request(`/api/tasks/${task.id}/log?follow=1`, { token: TOKENS.bob });
+    expect(followed.status).toBe(200);
+    await events.waitFor('the current state', 'task', (update) => update.id === task.id);
+    const closing = Date.now();
+    await node.close();
+    expect(Date.now() - closing).toBeLessThan(5000);
+    await followed.text(); // both responses were ended by the server
+    await events.ended;
+    await server.json(`/api/tasks/${task.id}/interrupt`, { token: TOKENS.bob, method: 'POST' });
+  });
+
   it('the health probe reports a Redis that does not answer as down', async () => {
     const probes = new ServiceProbes({ ...server.config, redisUrl: 'redis://127.0.0.1:1' }, server.app.get(DataSource));
     try {
@@ -191,7 +206,7 @@ describe('reference server: REST API, auth and live events', () => {
     const text = await metrics.text();
     expect(text).toMatch(/^# TYPE async_tasks gauge$/m);
     expect(text).toMatch(/^async_tasks\{status="SUCCESS",type="sleep"\} 4$/m);
-    expect(text).toMatch(/^async_tasks\{status="CANCELLED",type="sleep"\} 2$/m);
+    expect(text).toMatch(/^async_tasks\{status="CANCELLED",type="sleep"\} 3$/m);
     expect(text).toMatch(/^async_task_duration_seconds_count\{type="sleep",status="SUCCESS"\} 4$/m);
     const sum = Number(/^async_task_duration_seconds_sum\{type="sleep",status="SUCCESS"\} (\S+)$/m.exec(text)?.[1]);
     expect(sum).toBeGreaterThan(6); // 2.5 + 3 + 0 + 1 s of sleeping

@@ -44,6 +44,11 @@ export class SseClient {
     return waitFor(what, () => this.data<T>(event).find(match), timeoutMs);
   }
 
+  /** Resolves when the server ends the stream (or after close()). */
+  get ended(): Promise<void> {
+    return this.done;
+  }
+
   async close(): Promise<void> {
     this.abort.abort();
     await this.done;
