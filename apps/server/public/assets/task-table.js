@@ -23,7 +23,7 @@ function render(task) {
   const row = el(
     'tr',
     { 'data-task-id': task.id, class: selectedId === task.id ? 'selected' : '', onclick: () => onSelect(task.id) },
-    el('td', { title: task.id }, task.name),
+    el('td', { title: `${task.id}, owner ${task.uid ?? '-'}` }, task.name),
     el('td', {}, task.taskType),
     el('td', {}, el('span', { class: `status status-${status}`, title: task.failedReason ?? '' }, status)),
     el('td', {}, ...progressBar(percent, `${percent}%`)),
