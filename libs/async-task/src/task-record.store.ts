@@ -18,13 +18,24 @@ export type HandoverFields = 'id' | 'attempt' | 'taskType' | 'priority' | 'cpuOv
 export class TaskRecordStore {
   constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
 
+  /** Inserts a complete record; no read-back of defaults (every column is given), so one round trip. */
   async insert(record: AsyncTaskRecord): Promise<void> {
-    await this.records.insert(record);
+    await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
   }
 
-  findById(id: string): Promise<AsyncTaskRecord | null> {
-    return this.records.findOneBy({ id });
+  /**
+   * Plain SQL with the columns aliased to property names, built once from the entity metadata: the
+   * claim path reads a record per task, and find*() builds and parses a query builder every time.
+   */
+  async findById(id: string): Promise<AsyncTaskRecord | null> {
+    this.selectById ??= `SELECT ${this.records.metadata.columns
+      .map((column) => `\`${column.databaseName}\` AS \`${column.propertyName}\``)
+      .join(', ')} FROM \`${this.records.metadata.tableName}\` WHERE id = ?`;
+    const [row] = (await this.records.query(this.selectById, [id])) as AsyncTaskRecord[];
+    return row ? Object.assign(new AsyncTaskRecord(), row) : null;
   }
+
+  private selectById: string | undefined;
 
   /** 0 → 1 for the attempt after `expectedAttempt`; false if someone else claimed or it was cancelled. */
   async claim(id: string, expectedAttempt: number, nodeId: string): Promise<boolean> {

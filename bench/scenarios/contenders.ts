@@ -1,0 +1,126 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AsyncTaskManager, AsyncTaskStatus } from '../../libs/async-task/src/index.js';
+import { startAsyncTaskContext } from '../nodes/async-task-context.js';
+import { BASELINE_QUEUE, NOOP_TASK_TYPE, type NodeMode } from '../nodes/node-protocol.js';
+import type { BenchDatabase } from '../support/bench-database.js';
+import { REDIS_URL } from '../support/bench-config.js';
+import type { NodeProcess } from '../support/node-processes.js';
+
+/** Where a scenario's figures come from once its tasks are submitted. */
+export interface Progress {
+  processed: number;
+  /** Epoch ms of the last finished task. */
+  lastFinishedAt: number;
+}
+
+/** The submitting side of one contender, living in the bench parent. */
+export interface Submitter {
+  /** Submits one task; `name` is "throughput" or "latency". */
+  submit(name: string): Promise<void>;
+  progress(nodes: NodeProcess[]): Promise<Progress>;
+  latenciesMs(nodes: NodeProcess[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export interface Contender {
+  /** Short name, for BENCH_CONTENDERS and the ratios: raw, hand-written, ours-1, ours-2. */
+  id: string;
+  label: string;
+  mode: NodeMode;
+  nodes: number;
+  openSubmitter(prefix: string, database: BenchDatabase, redis: Redis): Promise<Submitter>;
+}
+
+const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true };
+
+/** Counts and timings from the nodes themselves (the raw baseline has no database to ask). */
+async function progressFromNodes(nodes: NodeProcess[]): Promise<Progress> {
+  const reports = await Promise.all(nodes.map((node) => node.report()));
+  return {
+    processed: reports.reduce((sum, report) => sum + report.processed, 0),
+    lastFinishedAt: Math.max(...reports.map((report) => report.lastFinishedAt)),
+  };
+}
+
+/** Counts and timings from async_task_record: "done" means status 2 in MySQL. */
+async function progressFromDatabase(database: BenchDatabase): Promise<Progress> {
+  const [row] = await database.dataSource.query(
+    'SELECT COUNT(*) AS n, UNIX_TIMESTAMP(MAX(finished_at)) * 1000 AS last FROM async_task_record WHERE status = ?',
+    [AsyncTaskStatus.SUCCESS],
+  );
+  return { processed: Number(row.n), lastFinishedAt: Number(row.last ?? 0) };
+}
+
+async function latenciesFromDatabase(database: BenchDatabase): Promise<number[]> {
+  const rows: Array<{ ms: string }> = await database.dataSource.query(
+    "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, started_at) / 1000 AS ms FROM async_task_record WHERE name = 'latency'",
+  );
+  return rows.map((row) => Number(row.ms));
+}
+
+export const rawBullmq: Contender = {
+  id: 'raw',
+  label: '1. raw BullMQ (no-op, no DB)',
+  mode: 'raw-bullmq',
+  nodes: 1,
+  async openSubmitter(prefix, _database, redis) {
+    const queue = new Queue(BASELINE_QUEUE, { connection: redis, prefix });
+    return {
+      submit: async (name) => void (await queue.add(name, {}, JOB_OPTIONS)),
+      progress: progressFromNodes,
+      latenciesMs: async (nodes) => (await Promise.all(nodes.map((node) => node.report()))).flatMap((report) => report.latenciesMs),
+      close: () => queue.close(),
+    };
+  },
+};
+
+let handWrittenSequence = 0;
+
+export const handWritten: Contender = {
+  id: 'hand-written',
+  label: '2. hand-written BullMQ + 3 SQL writes',
+  mode: 'hand-written',
+  nodes: 1,
+  async openSubmitter(prefix, database, redis) {
+    const queue = new Queue(BASELINE_QUEUE, { connection: redis, prefix });
+    return {
+      async submit(name) {
+        const id = `hw-${process.pid}-${++handWrittenSequence}`;
+        await database.dataSource.query(
+          `INSERT INTO async_task_record (id, name, task_type, params, status, attempt, offline_count, cpu_overhead, priority,
+           created_at, updated_at) VALUES (?, ?, ?, '', 0, 0, 0, 100, 0, ?, ?)`,
+          [id, name, NOOP_TASK_TYPE, new Date(), new Date()],
+        );
+        await queue.add(name, { id }, { ...JOB_OPTIONS, jobId: id });
+      },
+      progress: () => progressFromDatabase(database),
+      latenciesMs: () => latenciesFromDatabase(database),
+      close: () => queue.close(),
+    };
+  },
+};
+
+/** Contender 3 with one or two worker node processes; the parent submits through an API-only node. */
+export function asyncTask(nodes: number): Contender {
+  return {
+    id: `ours-${nodes}`,
+    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}`,
+    mode: 'async-task',
+    nodes,
+    async openSubmitter(prefix, database) {
+      const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: REDIS_URL, prefix, worker: false });
+      const manager = app.get(AsyncTaskManager);
+      return {
+        submit: async (name) => void (await manager.submitAsyncTask({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 })),
+        progress: () => progressFromDatabase(database),
+        latenciesMs: () => latenciesFromDatabase(database),
+        close: () => app.close(),
+      };
+    },
+  };
+}
+
+/** Every contender, in the order a repeat runs them. */
+export const CONTENDERS: Contender[] = [rawBullmq, handWritten, asyncTask(1), asyncTask(2)];

@@ -1,0 +1,119 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { BenchDatabase } from '../support/bench-database.js';
+import { REDIS_URL, uniqueName, type BenchConfig } from '../support/bench-config.js';
+import type { NodeReport } from '../nodes/node-protocol.js';
+import { NodeProcess } from '../support/node-processes.js';
+import { deleteKeysWithPrefix } from '../support/redis-keys-cleanup.js';
+import { percentile } from '../support/stats.js';
+import type { Contender, Submitter } from './contenders.js';
+
+export interface ThroughputRun {
+  contenderId: string;
+  contender: string;
+  tasks: number;
+  /** Tasks per second, first submit → last task done. */
+  tasksPerSecond: number;
+  /** Submissions per second while the workers ran. */
+  submitsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Largest RSS of the worker node processes, when ready and after all tasks. */
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  /** CPU time the worker nodes used per task (throughput phase): steadier than tasks/s on a shared machine. */
+  workerCpuMsPerTask: number;
+  /** Redis commands and SQL statements the worker nodes sent per task (throughput phase). */
+  redisCommandsPerTask: number;
+  sqlQueriesPerTask: number;
+}
+
+const POLL_MS = 50;
+
+/**
+ * One run of one contender, in a database and queue prefix of its own: the worker nodes start, the
+ * parent submits `tasks` tasks as fast as `submitters` concurrent callers can and waits until all are
+ * done; then a paced phase measures submit → start latency below saturation.
+ */
+export async function runThroughput(contender: Contender, config: BenchConfig): Promise<ThroughputRun> {
+  const database = new BenchDatabase();
+  const prefix = uniqueName('bench');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const nodes: NodeProcess[] = [];
+  let submitter: Submitter | undefined;
+  try {
+    await database.create();
+    const settings = { prefix, redisUrl: REDIS_URL, databaseUrl: database.url, concurrency: config.concurrency };
+    nodes.push(...(await Promise.all(Array.from({ length: contender.nodes }, () => NodeProcess.start(contender.mode, settings)))));
+    submitter = await contender.openSubmitter(prefix, database, redis);
+
+    const startedAt = Date.now();
+    await submitConcurrently(submitter, config.tasks, config.submitters);
+    const submittedAt = Date.now();
+    const done = await waitUntilProcessed(submitter, nodes, config.tasks);
+    const seconds = (done.lastFinishedAt - startedAt) / 1000;
+    const reports = await Promise.all(nodes.map((node) => node.report()));
+
+    await submitPaced(submitter, config.latencyTasks, config.latencyRate);
+    await waitUntilProcessed(submitter, nodes, config.tasks + config.latencyTasks);
+    const latencies = await submitter.latenciesMs(nodes);
+    return {
+      contenderId: contender.id,
+      contender: contender.label,
+      tasks: config.tasks,
+      tasksPerSecond: config.tasks / seconds,
+      submitsPerSecond: config.tasks / ((submittedAt - startedAt) / 1000),
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      rssBeforeBytes: Math.max(...nodes.map((node) => node.readyReport.rssBytes)),
+      rssAfterBytes: Math.max(...reports.map((report) => report.rssBytes)),
+      workerCpuMsPerTask: perTask(nodes, reports, 'cpuMs', config.tasks),
+      redisCommandsPerTask: perTask(nodes, reports, 'redisCommands', config.tasks),
+      sqlQueriesPerTask: perTask(nodes, reports, 'sqlQueries', config.tasks),
+    };
+  } finally {
+    await submitter?.close();
+    await Promise.allSettled(nodes.map((node) => node.stop()));
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+    await database.drop();
+  }
+}
+
+function perTask(nodes: NodeProcess[], reports: NodeReport[], figure: 'cpuMs' | 'redisCommands' | 'sqlQueries', tasks: number): number {
+  const sent = reports.reduce((sum, report, index) => sum + report[figure] - nodes[index].readyReport[figure], 0);
+  return sent / tasks;
+}
+
+async function submitConcurrently(submitter: Submitter, tasks: number, concurrency: number): Promise<void> {
+  let next = 0;
+  const caller = async () => {
+    while (next < tasks) {
+      next++;
+      await submitter.submit('throughput');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks) }, caller));
+}
+
+/** One submission every 1/rate seconds, each not waiting for the previous, like independent users. */
+async function submitPaced(submitter: Submitter, tasks: number, ratePerSecond: number): Promise<void> {
+  const start = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < tasks; i++) {
+    const due = start + (i * 1000) / ratePerSecond;
+    if (due > Date.now()) await delay(due - Date.now());
+    pending.push(submitter.submit('latency'));
+  }
+  await Promise.all(pending);
+}
+
+async function waitUntilProcessed(submitter: Submitter, nodes: NodeProcess[], tasks: number, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const progress = await submitter.progress(nodes);
+    if (progress.processed >= tasks) return progress;
+    if (Date.now() > deadline) throw new Error(`Only ${progress.processed} of ${tasks} tasks done after ${timeoutMs} ms`);
+    await delay(POLL_MS);
+  }
+}
