@@ -12,8 +12,8 @@ import { saveResult } from '../support/results.js';
 import { percentile } from '../support/stats.js';
 
 const SETTINGS = [
-  { name: 'defaults', targetMs: 10_000, options: {} },
-  { name: 'fast', targetMs: 2_000, options: { heartbeatIntervalMs: 300, nodeTimeoutMs: 1500, failoverIntervalMs: 500 } },
+  { name: 'defaults (1000 / 5000 / 2000 ms)', targetMs: 10_000, options: {} },
+  { name: 'fast (250 / 1000 / 250 ms)', targetMs: 2_000, options: { heartbeatIntervalMs: 250, nodeTimeoutMs: 1000, failoverIntervalMs: 250 } },
 ];
 
 /**
