@@ -5,7 +5,7 @@ import { dirname, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AsyncTaskFactory, type AsyncTask, type AsyncTaskLog, ProgressRecord } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '../../../../libs/async-task/src/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { resolveDataPath } from './data-path.js';
 import { parseParamsObject } from './task-params.js';
@@ -33,22 +33,18 @@ export function parseDownloadParams(params: string, dataDir: string): DownloadPa
 }
 
 /** Fetches a URL into a file under DATA_DIR; progress in bytes, total from Content-Length. */
-export class DownloadTask implements AsyncTask {
-  private running = false;
-  private readonly progress = new ProgressRecord();
-  private readonly stopped = new AbortController();
-
+export class DownloadTask extends BaseAsyncTask {
   constructor(
-    private readonly params: string,
+    params: string,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    super(params);
+  }
 
-  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+  protected async run(log: AsyncTaskLog, abort: AbortSignal): Promise<void> {
     const { url, name, target } = parseDownloadParams(this.params, this.dataDir);
-    const abort = AbortSignal.any([signal, this.stopped.signal]);
     // Written beside the target and renamed at the end, so a file under its real name is always whole.
     const partial = `${target}.part`;
-    this.running = true;
     try {
       log.info(`Downloading ${url.href} to ${name}`);
       const response = await fetch(url, { signal: abort }).catch((error: Error & { cause?: Error }) => {
@@ -74,25 +70,7 @@ export class DownloadTask implements AsyncTask {
     } catch (error) {
       await rm(partial, { force: true });
       throw error;
-    } finally {
-      this.running = false;
     }
-  }
-
-  interrupt(): void {
-    this.stopped.abort(new Error('Download interrupted'));
-  }
-
-  isRunning(): boolean {
-    return this.running;
-  }
-
-  getParams(): string {
-    return this.params;
-  }
-
-  getProgress(): ProgressRecord {
-    return this.progress;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { AsyncTaskFactory, type AsyncTask, type AsyncTaskLog, ProgressRecord } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '../../../../libs/async-task/src/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { runProcess } from './child-process.js';
 import { resolveDataPath } from './data-path.js';
@@ -43,22 +43,18 @@ export function parseTranscodeParams(params: string, dataDir: string): Transcode
 }
 
 /** Transcodes a video with ffmpeg; progress in milliseconds of media, from ffmpeg's own progress report. */
-export class TranscodeTask implements AsyncTask {
-  private running = false;
-  private readonly progress = new ProgressRecord();
-  private readonly stopped = new AbortController();
-
+export class TranscodeTask extends BaseAsyncTask {
   constructor(
-    private readonly params: string,
+    params: string,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    super(params);
+  }
 
-  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+  protected async run(log: AsyncTaskLog, abort: AbortSignal): Promise<void> {
     const { input, output, height, realtime, inputPath, outputPath } = parseTranscodeParams(this.params, this.dataDir);
-    const abort = AbortSignal.any([signal, this.stopped.signal]);
     // ffmpeg writes beside the target (same container, so it can tell the format) and it is renamed at the end.
     const partial = outputPath.replace(/(\.[^.]+)$/, '.part$1');
-    this.running = true;
     try {
       const durationMs = await probeDurationMs(inputPath, abort);
       this.progress.setTotal(durationMs).setLoaded(0);
@@ -80,25 +76,7 @@ export class TranscodeTask implements AsyncTask {
     } catch (error) {
       await rm(partial, { force: true });
       throw error;
-    } finally {
-      this.running = false;
     }
-  }
-
-  interrupt(): void {
-    this.stopped.abort(new Error('Transcode interrupted'));
-  }
-
-  isRunning(): boolean {
-    return this.running;
-  }
-
-  getParams(): string {
-    return this.params;
-  }
-
-  getProgress(): ProgressRecord {
-    return this.progress;
   }
 }
 
