@@ -64,6 +64,7 @@ export async function startInterruptibleNode(settings: NodeSettings): Promise<Ru
     prefix: settings.prefix,
     maxLoad: settings.concurrency * 100,
     factories: [new UntilInterruptedFactory(marks)],
+    ...settings.moduleOptions,
   });
   return {
     report: async () => ({ marks }),

@@ -7,6 +7,8 @@ export interface NodeSettings {
   redisUrl: string;
   databaseUrl: string;
   concurrency: number;
+  /** Extra AsyncTaskModule options (e.g. failover timings), where the node's mode uses the library. */
+  moduleOptions?: Record<string, unknown>;
 }
 
 /** What a node knows about its own work; counts and latencies only where the node sees them. */

@@ -20,6 +20,19 @@ export class NodeProcess {
     return new NodeProcess(child, ready.report);
   }
 
+  /** The process id (part of the library's default node id, `<host>-<pid>-<random>`). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** kill -9: the node dies at once, mid-task. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   async report(): Promise<NodeReport> {
     const reply = firstMessage(this.child, 'report', START_TIMEOUT_MS);
     this.child.send({ kind: 'report' });

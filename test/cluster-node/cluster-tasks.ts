@@ -1,38 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { AsyncTaskFactory, type AsyncTask, type AsyncTaskLog, type AsyncTaskRecord, ProgressRecord } from '../../libs/async-task/src/index.js';
+import { type AsyncTaskFactory, type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '../../libs/async-task/src/index.js';
 
-/** Base of the cluster test tasks: the bookkeeping, so each task below is only its work. */
-abstract class ClusterTask implements AsyncTask {
-  protected readonly progress = new ProgressRecord();
-  private running = false;
-  protected readonly stopped = new AbortController();
-
-  constructor(protected readonly params: string, protected readonly record: AsyncTaskRecord, protected readonly node: string) {}
-
-  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
-    this.running = true;
-    try {
-      await this.work(log, AbortSignal.any([signal, this.stopped.signal]));
-    } finally {
-      this.running = false;
-    }
-  }
-
-  protected abstract work(log: AsyncTaskLog, signal: AbortSignal): Promise<void>;
-
-  interrupt(): void {
-    this.stopped.abort();
-  }
-  isRunning(): boolean {
-    return this.running;
-  }
-  getParams(): string {
-    return this.params;
-  }
-  getProgress(): ProgressRecord {
-    return this.progress;
+/** Base of the cluster test tasks: the library's bookkeeping plus the record and the node's name. */
+abstract class ClusterTask extends BaseAsyncTask {
+  constructor(params: string, protected readonly record: AsyncTaskRecord, protected readonly node: string) {
+    super(params);
   }
 }
 
@@ -45,7 +19,7 @@ class WorkTask extends ClusterTask {
     super(params, record, node);
   }
 
-  protected async work(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+  protected async run(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
     const { ms } = JSON.parse(this.params) as { ms: number };
     const { id, attempt } = this.record;
     await this.db.query('INSERT INTO cluster_task_runs (task_id, attempt, node, started_at) VALUES (?, ?, ?, NOW(3))', [id, attempt, this.node]);
@@ -66,7 +40,7 @@ class WorkTask extends ClusterTask {
 
 /** `burn` {ms, chunkMs}: keeps the main thread busy (synchronous loops of chunkMs) for ms in all. */
 class BurnTask extends ClusterTask {
-  protected async work(log: AsyncTaskLog): Promise<void> {
+  protected async run(log: AsyncTaskLog): Promise<void> {
     const { ms, chunkMs } = JSON.parse(this.params) as { ms: number; chunkMs: number };
     const end = Date.now() + ms;
     while (Date.now() < end) {
@@ -81,7 +55,7 @@ class BurnTask extends ClusterTask {
 
 /** `crash`: kills its own node with SIGKILL — a task that keeps killing nodes. */
 class CrashTask extends ClusterTask {
-  protected async work(log: AsyncTaskLog): Promise<void> {
+  protected async run(log: AsyncTaskLog): Promise<void> {
     log.warn(`crashing node ${this.node}`);
     process.kill(process.pid, 'SIGKILL');
     await delay(60_000);

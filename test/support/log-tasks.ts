@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { AsyncTask, AsyncTaskLog, AsyncTaskRecord } from '../../libs/async-task/src/index.js';
-import { ProgressRecord } from '../../libs/async-task/src/index.js';
+import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '../../libs/async-task/src/index.js';
 
 /** Lets a test hold tasks until it says so (the nodes of a test share one process, hence one gate). */
 export class TaskGate {
@@ -25,41 +24,21 @@ export class TaskGate {
   }
 }
 
-/** Common bookkeeping of the test tasks below. */
-abstract class TestTask implements AsyncTask {
-  protected readonly progress = new ProgressRecord();
-  private running = false;
-
+/** Common bookkeeping of the test tasks below: the library's, plus the record, the gate and parsed params. */
+abstract class TestTask extends BaseAsyncTask {
   constructor(
-    protected readonly params: string,
+    params: string,
     protected readonly record: AsyncTaskRecord,
     protected readonly gate: TaskGate,
-  ) {}
+  ) {
+    super(params);
+  }
 
-  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
-    this.running = true;
-    try {
-      await this.work(log, signal, JSON.parse(this.params || '{}'));
-    } finally {
-      this.running = false;
-    }
+  protected run(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+    return this.work(log, signal, JSON.parse(this.params || '{}'));
   }
 
   protected abstract work(log: AsyncTaskLog, signal: AbortSignal, params: Record<string, number>): Promise<void>;
-
-  interrupt(): void {}
-
-  isRunning(): boolean {
-    return this.running;
-  }
-
-  getParams(): string {
-    return this.params;
-  }
-
-  getProgress(): ProgressRecord {
-    return this.progress;
-  }
 }
 
 /** `talk`: writes `line 1 … line N` every `everyMs`, then waits at the gate, then writes `done`. */

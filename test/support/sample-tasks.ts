@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AsyncTask, AsyncTaskLog, AsyncTaskRecord } from '../../libs/async-task/src/index.js';
-import { ProgressRecord } from '../../libs/async-task/src/index.js';
+import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '../../libs/async-task/src/index.js';
 
 /** Start and end times of each run, as the task itself saw them (in-process nodes share it). */
 export class RunJournal {
@@ -14,48 +13,28 @@ export class RunJournal {
 }
 
 /** Params: `{ ms?: number, fail?: string }`. Sleeps (abortably), then succeeds or throws `fail`. */
-export class SleepTask implements AsyncTask {
-  private running = false;
-  private readonly progress = new ProgressRecord();
-  private readonly stop = new AbortController();
-
+export class SleepTask extends BaseAsyncTask {
   constructor(
-    private readonly params: string,
+    params: string,
     private readonly record: AsyncTaskRecord,
     private readonly journal: RunJournal,
     private readonly node: string,
-  ) {}
+  ) {
+    super(params);
+  }
 
-  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+  protected async run(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
     const { ms = 0, fail } = JSON.parse(this.params || '{}') as { ms?: number; fail?: string };
     const run = this.journal.begin(this.record.id, this.node);
-    this.running = true;
     this.progress.setTotal(ms);
     log.info(`sleeping ${ms} ms on ${this.node}`);
     try {
-      await delay(ms, undefined, { signal: AbortSignal.any([signal, this.stop.signal]) });
+      await delay(ms, undefined, { signal });
       this.progress.setLoaded(ms);
       if (fail) throw new Error(fail);
       log.info('woke up');
     } finally {
       run.end = Date.now();
-      this.running = false;
     }
-  }
-
-  interrupt(): void {
-    this.stop.abort();
-  }
-
-  isRunning(): boolean {
-    return this.running;
-  }
-
-  getParams(): string {
-    return this.params;
-  }
-
-  getProgress(): ProgressRecord {
-    return this.progress;
   }
 }

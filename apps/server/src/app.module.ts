@@ -1,9 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule } from '../../../libs/async-task/src/index.js';
-import type { ServerConfig } from './server.config.js';
-import { TasksController } from './tasks.controller.js';
-import { SleepTaskFactory } from './tasks/sleep.task.js';
+import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule, AsyncTaskRecord } from '../../../libs/async-task/src/index.js';
+import { AsyncTaskErrorsFilter } from './api/async-task-errors.filter.js';
+import { NodesController } from './api/nodes.controller.js';
+import { OpenStreams } from './api/open-streams.js';
+import { OwnedTasks } from './api/owned-tasks.js';
+import { TaskLogController } from './api/task-log.controller.js';
+import { TasksController } from './api/tasks.controller.js';
+import { BearerTokenGuard } from './auth/bearer-token.guard.js';
+import { MeController } from './auth/me.controller.js';
+import { DashboardController } from './dashboard/dashboard.controller.js';
+import { EventsController } from './events/events.controller.js';
+import { TaskEventsHub } from './events/task-events.hub.js';
+import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './health/metrics.controller.js';
+import { ServiceProbes } from './health/service-probes.js';
+import { SERVER_CONFIG, type ServerConfig } from './server.config.js';
+import { TaskQueries } from './task-queries.js';
+import { SAMPLE_TASKS } from './tasks/sample-tasks.js';
 
 @Module({})
 export class AppModule {
@@ -18,10 +33,27 @@ export class AppModule {
           migrations: ASYNC_TASK_MIGRATIONS,
           migrationsRun: true,
         }),
+        TypeOrmModule.forFeature([AsyncTaskRecord]),
         AsyncTaskModule.forRoot({ redis: config.redisUrl, prefix: config.prefix, worker: config.worker }),
       ],
-      controllers: [TasksController],
-      providers: [SleepTaskFactory],
+      controllers: [
+        MeController,
+        TasksController, TaskLogController, EventsController, NodesController,
+        HealthController,
+        MetricsController,
+        DashboardController,
+      ],
+      providers: [
+        { provide: SERVER_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: BearerTokenGuard },
+        { provide: APP_FILTER, useClass: AsyncTaskErrorsFilter },
+        OwnedTasks,
+        OpenStreams,
+        TaskQueries,
+        TaskEventsHub,
+        ServiceProbes,
+        ...(config.worker ? Object.values(SAMPLE_TASKS).map((sample) => sample.factory) : []),
+      ],
     };
   }
 }

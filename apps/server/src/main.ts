@@ -1,21 +1,22 @@
-import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
-import { AsyncTaskErrorsFilter } from './async-task-errors.filter.js';
+import { createServerApp } from './server.app.js';
 import { loadServerConfig } from './server.config.js';
 import { checkServices } from './service-check.js';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
   await checkServices(config.redisUrl, config.mysqlUrl);
-  const app = await NestFactory.create(AppModule.forConfig(config));
-  app.enableShutdownHooks();
-  app.useGlobalFilters(new AsyncTaskErrorsFilter());
+  const app = await createServerApp(config);
   await app.listen(config.port, '127.0.0.1');
   const url = `http://127.0.0.1:${config.port}`;
-  new Logger('Server').log(
-    `Listening on ${url}. Try: curl -X POST ${url}/api/tasks -H 'content-type: application/json' ` +
+  const logger = new Logger('Server');
+  if (config.devTokens) {
+    logger.warn('TOKENS is not set: using the development tokens "dev-user" (user dev-user) and "dev-admin" (admin). Set TOKENS before exposing this server.');
+  }
+  const token = config.devTokens ? 'dev-user' : '<your token>';
+  logger.log(`Dashboard: ${url}/  API description: ${url}/api/openapi.json  Data folder: ${config.dataDir}`);
+  logger.log(
+    `Try: curl -X POST ${url}/api/tasks -H 'authorization: Bearer ${token}' -H 'content-type: application/json' ` +
       `-d '{"name":"nap","taskType":"sleep","params":{"ms":5000}}'`,
   );
 }

@@ -1,23 +1,40 @@
+import { resolve } from 'node:path';
+import { parseTokens, type TokenTable } from './auth/token-table.js';
+
 /** The reference server's settings, all from the environment (with development defaults). */
 export interface ServerConfig {
   port: number;
   redisUrl: string;
   mysqlUrl: string;
+  /** `false` = API-only node: it submits and controls tasks but runs none. */
   worker: boolean;
   prefix: string;
-  /** Where sample tasks may write files (downloads, transcodes). */
+  /** Absolute folder where sample tasks read and write files (downloads, transcodes). */
   dataDir: string;
+  /** Bearer token → caller. */
+  tokens: TokenTable;
+  /** True when TOKENS was unset and the development tokens are in use (printed at start-up). */
+  devTokens: boolean;
 }
+
+/** Used when TOKENS is unset, so `npm start` works at once; printed at start-up with a warning. */
+export const DEV_TOKENS = 'dev-user=dev-user,dev-admin=*';
 
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${env.PORT}"`);
+  const devTokens = !env.TOKENS;
   return {
     port,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/async_task',
     worker: (env.WORKER ?? 'true') !== 'false',
     prefix: env.ASYNC_TASK_PREFIX ?? 'async-task',
-    dataDir: env.DATA_DIR ?? '.data',
+    dataDir: resolve(env.DATA_DIR ?? '.data'),
+    tokens: parseTokens(env.TOKENS || DEV_TOKENS),
+    devTokens,
   };
 }
+
+/** Injection token of the ServerConfig. */
+export const SERVER_CONFIG = Symbol('SERVER_CONFIG');

@@ -1,42 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from './async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { ClusterEvents } from './cluster-events.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
-import type { AsyncTask } from './interfaces/async-task.interface.js';
+import type { Execution } from './execution.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
-import { ProgressSampler } from './progress/progress.sampler.js';
-import { retryTransient } from './retry-transient.js';
-import { AsyncTaskLog } from './task-log/async-task-log.js';
-import { AttemptLog } from './task-log/attempt-log.js';
-import { LiveLogWriter } from './task-log/live-log.writer.js';
-import { TaskLogStore } from './task-log/task-log.store.js';
+import { describeError, TaskAttemptRunner } from './task-attempt.runner.js';
 import { TaskHandover } from './task-handover.js';
-import { TaskRecordStore } from './task-record.store.js';
 
 /** How long a stopped task may take to return before it is handed over anyway. */
 const STOP_BEFORE_HANDOVER_MS = 10_000;
 
-/** A task this node has admitted: from the moment its budget is reserved until its final write. */
-export interface Execution {
-  taskId: string;
-  attempt: number;
-  cpuOverhead: number;
-  abort: AbortController;
-  record?: AsyncTaskRecord;
-  task?: AsyncTask;
-  /** Set when a user interrupt arrived; the attempt then ends in CANCELLED whatever execute() does. */
-  interrupted: boolean;
-  /** Set when this node gave the attempt back (shutdown); its own end is then not recorded. */
-  handedOver: boolean;
-  /** Set once execute() has returned: the attempt then records its own result and is never handed over. */
-  returned: boolean;
-  done: Promise<void>;
-}
-
 /**
- * Runs task instances within the node's CPU budget. Admission is decided here; the receiver asks
- * before it claims. Final writes are retried through database outages, never dropped.
+ * Holds this node's executions: admission within the CPU budget (the receiver asks before it claims),
+ * interrupts, and stopping or handing over on shutdown. Running one attempt is TaskAttemptRunner's job.
  */
 @Injectable()
 export class AsyncTaskExecutor {
@@ -47,12 +24,9 @@ export class AsyncTaskExecutor {
 
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
-    private readonly records: TaskRecordStore,
-    private readonly logs: TaskLogStore,
     private readonly events: ClusterEvents,
     private readonly handover: TaskHandover,
-    private readonly liveLogs: LiveLogWriter,
-    private readonly progress: ProgressSampler,
+    private readonly runner: TaskAttemptRunner,
   ) {}
 
   private stopListening: () => void = () => {};
@@ -180,82 +154,7 @@ export class AsyncTaskExecutor {
   start(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): void {
     execution.attempt = record.attempt;
     execution.record = record;
-    execution.done = this.runToEnd(execution, record, factory).finally(() => this.release(execution));
+    execution.done = this.runner.run(execution, record, factory).finally(() => this.release(execution));
   }
 
-  private async runToEnd(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
-    const startedAt = new Date();
-    // Every accepted chunk also goes to the live stream, so any node can read the attempt as it runs.
-    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt);
-    const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
-    const log = new AsyncTaskLog(attemptLog);
-    let status = AsyncTaskStatus.SUCCESS;
-    let failedReason: string | null = null;
-    try {
-      execution.task = await factory.createTask(record.params, record);
-      this.progress.track(execution.taskId, record.attempt, execution.task);
-      if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
-    } catch (error) {
-      status = AsyncTaskStatus.FAILED;
-      failedReason = describeError(error);
-      log.error(error instanceof Error ? error : failedReason);
-    }
-    if (execution.interrupted) {
-      status = AsyncTaskStatus.CANCELLED;
-      failedReason = null;
-    }
-    execution.returned = true;
-    // The final progress sample lands before the exit is announced. The live log's last batch goes
-    // alongside the final writes (readers fall back to the saved row), so the window between a task's
-    // end and its recorded result, where a crash makes it run again, stays short.
-    await this.progress.untrack(execution.taskId);
-    const liveLogEnded = liveLog.end();
-    await this.recordExit(execution, status, failedReason, attemptLog, startedAt);
-    await liveLogEnded;
-    liveLog.expireSoon();
-  }
-
-  private async recordExit(
-    execution: Execution,
-    status: AsyncTaskStatus,
-    failedReason: string | null,
-    attemptLog: AttemptLog,
-    startedAt: Date,
-  ): Promise<void> {
-    const { taskId, attempt } = execution;
-    try {
-      const text = attemptLog.text();
-      if (text) {
-        await retryTransient(`Saving the log of task ${taskId}`, () =>
-          this.logs.saveAttempt({
-            taskId,
-            attempt,
-            executor: this.options.nodeId,
-            log: text,
-            truncated: attemptLog.truncated,
-            startedAt,
-            finishedAt: new Date(),
-          }),
-        this.logger);
-      }
-      if (execution.handedOver) return;
-      const written = await retryTransient(
-        `Recording the end of task ${taskId}`,
-        () => this.records.finish(taskId, attempt, status, failedReason),
-        this.logger,
-      );
-      if (!written) {
-        this.logger.warn(`Task ${taskId} attempt ${attempt} ended, but a newer attempt owns the record; its result is discarded`);
-        return;
-      }
-      await this.events.publish({ kind: 'exit', taskId, status });
-    } catch (error) {
-      this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
-    }
-  }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

@@ -26,6 +26,7 @@ import { LiveLogArchiver } from './task-log/live-log.archiver.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
+import { TaskAttemptRunner } from './task-attempt.runner.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskRecordStore } from './task-record.store.js';
@@ -56,6 +57,7 @@ import { TaskRecordStore } from './task-record.store.js';
     FactoryRegistry,
     FactoryExplorer,
     TaskHandover,
+    TaskAttemptRunner,
     AsyncTaskExecutor,
     AsyncTaskReceiver,
     AsyncTaskManager,

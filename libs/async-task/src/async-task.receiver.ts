@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
-import { AsyncTaskExecutor, type Execution } from './async-task.executor.js';
+import { AsyncTaskExecutor } from './async-task.executor.js';
+import type { Execution } from './execution.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';

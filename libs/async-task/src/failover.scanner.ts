@@ -55,31 +55,31 @@ export class FailoverScanner {
     await this.scanning;
   }
 
-  /** One scan, if this node gets the lock. */
+  /** One scan, if this node gets the lock (held for 3 scan intervals, at least a second, renewed while scanning). */
   async scanOnce(): Promise<void> {
+    const ttlMs = Math.max(1000, 3 * this.options.failoverIntervalMs);
+    await this.lock.runExclusively(this.options.nodeId, ttlMs, () => this.scanLocked());
+  }
+
+  private async scanLocked(): Promise<void> {
     const owner = this.options.nodeId;
-    if (!(await this.lock.acquire(owner, Math.max(10_000, 3 * this.options.failoverIntervalMs)))) return;
-    try {
-      const { client, keys } = this.redis;
-      // The sentinel is gone only if Redis lost our data: nodes are re-registering, so give them a node
-      // timeout before judging anyone dead, and put every waiting task back in its queue now.
-      const redisLostData = (await client.set(keys.dataSentinel, owner, 'NX')) === 'OK';
-      if (redisLostData) {
-        await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
-        // Tasks submitted just before the loss are too fresh for this scan's reconciliation: look again once they settle.
-        await client.set(keys.reconcileDue, String(Date.now() + SETTLE_MS));
-      }
-      if (!(await client.exists(keys.failoverGrace))) await this.failOverDeadNodes();
-      await this.requeueStrandedOffline();
-      const due = Number(await client.get(keys.reconcileDue));
-      const settledAfterLoss = due > 0 && Date.now() >= due;
-      if (redisLostData || settledAfterLoss || Date.now() - this.lastReconcile > RECONCILE_EVERY_MS) {
-        await this.reconciler.republishMissing();
-        this.lastReconcile = Date.now();
-        if (settledAfterLoss) await client.del(keys.reconcileDue);
-      }
-    } finally {
-      await this.lock.release(owner);
+    const { client, keys } = this.redis;
+    // The sentinel is gone only if Redis lost our data: nodes are re-registering, so give them a node
+    // timeout before judging anyone dead, and put every waiting task back in its queue now.
+    const redisLostData = (await client.set(keys.dataSentinel, owner, 'NX')) === 'OK';
+    if (redisLostData) {
+      await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
+      // Tasks submitted just before the loss are too fresh for this scan's reconciliation: look again once they settle.
+      await client.set(keys.reconcileDue, String(Date.now() + SETTLE_MS));
+    }
+    if (!(await client.exists(keys.failoverGrace))) await this.failOverDeadNodes();
+    await this.requeueStrandedOffline();
+    const due = Number(await client.get(keys.reconcileDue));
+    const settledAfterLoss = due > 0 && Date.now() >= due;
+    if (redisLostData || settledAfterLoss || Date.now() - this.lastReconcile > RECONCILE_EVERY_MS) {
+      await this.reconciler.republishMissing();
+      this.lastReconcile = Date.now();
+      if (settledAfterLoss) await client.del(keys.reconcileDue);
     }
   }
 

@@ -3,6 +3,7 @@ export { AsyncTaskModule } from './async-task.module.js';
 export { AsyncTaskManager } from './async-task.manager.js';
 export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './async-task.constants.js';
 export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
+export { BaseAsyncTask } from './base-async-task.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';

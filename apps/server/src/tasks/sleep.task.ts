@@ -1,48 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { AsyncTaskFactory, type AsyncTask, type AsyncTaskLog, ProgressRecord } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '../../../../libs/async-task/src/index.js';
 
 /** Sleeps `ms` milliseconds in one-second steps, reporting progress; the simplest visible task. */
-export class SleepTask implements AsyncTask {
-  private running = false;
-  private readonly progress = new ProgressRecord();
-  private readonly stopped = new AbortController();
-
-  constructor(private readonly params: string) {}
-
-  async execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
+export class SleepTask extends BaseAsyncTask {
+  protected async run(log: AsyncTaskLog, abort: AbortSignal): Promise<void> {
     const { ms } = parseSleepParams(this.params);
-    const abort = AbortSignal.any([signal, this.stopped.signal]);
-    this.running = true;
     this.progress.setTotal(ms).setLoaded(0);
     log.info(`Sleeping ${ms} ms`);
-    try {
-      while (this.progress.loaded < ms) {
-        const step = Math.min(1000, ms - this.progress.loaded);
-        await delay(step, undefined, { signal: abort });
-        this.progress.appendLoaded(step);
-        log.info(`Slept ${this.progress.loaded} of ${ms} ms`);
-      }
-      log.info('Woke up');
-    } finally {
-      this.running = false;
+    while (this.progress.loaded < ms) {
+      const step = Math.min(1000, ms - this.progress.loaded);
+      await delay(step, undefined, { signal: abort });
+      this.progress.appendLoaded(step);
+      log.info(`Slept ${this.progress.loaded} of ${ms} ms`);
     }
-  }
-
-  interrupt(): void {
-    this.stopped.abort();
-  }
-
-  isRunning(): boolean {
-    return this.running;
-  }
-
-  getParams(): string {
-    return this.params;
-  }
-
-  getProgress(): ProgressRecord {
-    return this.progress;
+    log.info('Woke up');
   }
 }
 

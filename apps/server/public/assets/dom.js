@@ -1,0 +1,37 @@
+// Small DOM helpers shared by the dashboard's parts.
+export const $ = (selector) => document.querySelector(selector);
+
+/** Builds an element; `on…` attributes become listeners, children are nodes or text. */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+/** Shows an error above the page (or hides it with null); aborted requests are not errors. */
+export function showError(error) {
+  if (error?.name === 'AbortError') return;
+  $('#error').textContent = error ? String(error.message ?? error) : '';
+  $('#error').hidden = !error;
+}
+
+/** A horizontal bar filled to `percent`, with its value for assistive tech (and tests). */
+export function progressBar(percent, label) {
+  return [
+    el('span', { class: 'bar', role: 'progressbar', 'aria-valuenow': String(percent), 'aria-valuemin': '0', 'aria-valuemax': '100' },
+      el('span', { style: `width: ${percent}%` })),
+    el('span', { class: 'percent' }, label),
+  ];
+}
+
+export function formatBytes(bytes) {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) [value, unit] = [value / 1024, unit + 1];
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

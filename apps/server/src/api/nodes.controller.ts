@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
+
+/** `GET /api/nodes`: the cluster's live nodes with their load; any signed-in caller may look. */
+@Controller('api/nodes')
+export class NodesController {
+  constructor(private readonly manager: AsyncTaskManager) {}
+
+  @Get()
+  list() {
+    return this.manager.listNodes();
+  }
+}

@@ -1,0 +1,69 @@
+import { jest } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
+import { waitFor } from './support/wait-for.js';
+
+jest.setTimeout(40_000);
+
+/** Debian's Chromium, headless, with everything that would reach the network switched off. */
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+describe('reference server: dashboard in headless Chromium', () => {
+  let server: TestServer;
+  let profile: string;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    profile = await mkdtemp(join(tmpdir(), 'async-task-chromium-'));
+    [server, browser] = await Promise.all([
+      startTestServer(),
+      chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }),
+    ]);
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await page.setViewportSize({ width: 1280, height: 760 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  /** Percent shown by the progress bar of the first task row. */
+  const percent = () => page.locator('tr[data-task-id] [role=progressbar]').first().getAttribute('aria-valuenow').then(Number);
+
+  it('signs in, submits a sleep task, shows its live progress and log, and interrupts it', async () => {
+    await page.goto(server.url);
+    await page.fill('#token', TOKENS.alice);
+    await page.click('#token-form button');
+    await page.locator('#whoami', { hasText: 'signed in as alice' }).waitFor();
+    await page.locator('#live.on').waitFor();
+
+    await page.fill('#task-name', 'browser nap');
+    await page.selectOption('#task-type', 'sleep');
+    await page.fill('#task-params', '{"ms": 10000}');
+    await page.click('#submit-form button');
+
+    const row = page.locator('tr[data-task-id]', { hasText: 'browser nap' });
+    await row.locator('.status-RUNNING').waitFor({ timeout: 15000 });
+    const first = await waitFor('the progress bar to fill', async () => ((await percent()) > 0 ? percent() : undefined));
+    await waitFor('the progress bar to move on', async () => (await percent()) > first);
+    await page.locator('#log', { hasText: 'Sleeping 10000 ms' }).waitFor();
+    await page.locator('#nodes tbody .percent', { hasText: /^1\/\d+$/ }).waitFor(); // the nap's cpuOverhead of 1 is the node's load
+    await page.screenshot({ path: '/tmp/async-task-dashboard.png' });
+
+    await row.locator('button.interrupt').click();
+    await row.locator('.status-CANCELLED').waitFor({ timeout: 10000 });
+    const id = await row.getAttribute('data-task-id');
+    expect((await server.json(`/api/tasks/${id}`, { token: TOKENS.alice })).status).toBe(AsyncTaskStatus.CANCELLED);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+  });
+});
