@@ -15,6 +15,7 @@ import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
+import { snapshotOf } from './queued-task.js';
 import { newTaskId } from './task-id.js';
 import type { ProgressRecord } from './progress-record.js';
 import { ProgressStore } from './progress/progress.store.js';
@@ -92,7 +93,7 @@ export class AsyncTaskManager {
     try {
       await this.queues.publish(
         record.taskType,
-        { taskId: record.id, attempt: 0, cpuOverhead: record.cpuOverhead },
+        { taskId: record.id, attempt: 0, cpuOverhead: record.cpuOverhead, snapshot: snapshotOf(record) },
         record.priority,
         valid.delayMs,
       );

@@ -8,6 +8,7 @@ import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import { RedisConnections } from './redis-connections.js';
 import type { TaskJobData } from './task-queues.js';
+import { claimedRecord } from './queued-task.js';
 import { retryTransient } from './retry-transient.js';
 import { TaskRecordStore } from './task-record.store.js';
 
@@ -136,11 +137,16 @@ export class AsyncTaskReceiver {
   private async claim(job: Job<TaskJobData>, token: string, execution: Execution, factory: AsyncTaskFactory): Promise<void> {
     const { taskId, attempt } = job.data;
     try {
-      const claimed = await this.records.claim(taskId, attempt, this.options.nodeId);
+      const claimedAt = new Date();
+      const claimed = await this.records.claim(taskId, attempt, this.options.nodeId, claimedAt);
       // A failure here leaves a stale entry whose claim will fail its fence later; not worth stopping for.
       const completed = job.moveToCompleted(null, token, false).catch(() => undefined);
       // Once claimed, the task is ours to start: wait out a database hiccup rather than orphan it.
-      const record = claimed ? await retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger) : null;
+      const record = !claimed
+        ? null
+        : job.data.snapshot
+          ? claimedRecord({ taskId, attempt, cpuOverhead: job.data.cpuOverhead, nodeId: this.options.nodeId, claimedAt }, job.data.snapshot)
+          : await retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger);
       await completed;
       if (!record) {
         // Stale entry: cancelled while queued, or already claimed by an earlier publication.

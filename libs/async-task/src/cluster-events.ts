@@ -35,16 +35,33 @@ export class ClusterEvents {
 
   private dispatch(message: string): void {
     try {
-      const event = JSON.parse(message) as ClusterEvent;
-      this.local.emit(event.kind, event);
+      // One message may carry several events (see publish).
+      const parsed = JSON.parse(message) as ClusterEvent | ClusterEvent[];
+      for (const event of Array.isArray(parsed) ? parsed : [parsed]) this.local.emit(event.kind, event);
     } catch (error) {
       this.logger.warn(`Ignored malformed cluster event: ${String(error)}`);
     }
   }
 
-  async publish(event: ClusterEvent): Promise<void> {
-    await this.redis.client.publish(this.redis.keys.eventsChannel, JSON.stringify(event));
+  /**
+   * Publishes an event to every node. Events published in the same turn of the event loop travel in
+   * one message: a busy node ending many short tasks pays one round trip, not one per task.
+   */
+  publish(event: ClusterEvent): Promise<void> {
+    this.outgoing.push(event);
+    this.sending ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const batch = this.outgoing.splice(0);
+        this.sending = undefined;
+        const message = JSON.stringify(batch.length === 1 ? batch[0] : batch);
+        this.redis.client.publish(this.redis.keys.eventsChannel, message).then(() => resolve(), reject);
+      }),
+    );
+    return this.sending;
   }
+
+  private outgoing: ClusterEvent[] = [];
+  private sending: Promise<void> | undefined;
 
   /** Listen for one kind of event; resolves once the subscription is live. Returns the unsubscribe function. */
   async on<K extends ClusterEvent['kind']>(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { RedisConnections } from './redis-connections.js';
+import type { QueuedTaskSnapshot } from './queued-task.js';
 import { jobIdOf } from './redis-keys.js';
 
 /** What a queue entry carries: enough to decide admission and fence the claim without a query. */
@@ -9,6 +10,8 @@ export interface TaskJobData {
   /** The record's attempt count when published; the claim succeeds only if it is unchanged. */
   attempt: number;
   cpuOverhead: number;
+  /** The record's unchanging fields, on an entry published at submit (see queued-task.ts). */
+  snapshot?: QueuedTaskSnapshot;
 }
 
 /** Publishing side of the per-task-type BullMQ queues; one Queue object per type, opened lazily. */

@@ -37,36 +37,25 @@ export class TaskRecordStore {
 
   private selectById: string | undefined;
 
-  /** 0 → 1 for the attempt after `expectedAttempt`; false if someone else claimed or it was cancelled. */
-  async claim(id: string, expectedAttempt: number, nodeId: string): Promise<boolean> {
-    const result = await this.records
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: AsyncTaskStatus.RUNNING,
-        attempt: expectedAttempt + 1,
-        executor: nodeId,
-        startedAt: NOW,
-        updatedAt: NOW,
-      })
-      .where('id = :id AND status = :status AND attempt = :attempt', {
-        id,
-        status: AsyncTaskStatus.WAITING,
-        attempt: expectedAttempt,
-      })
-      .execute();
-    return result.affected === 1;
+  /**
+   * 0 → 1 for the attempt after `expectedAttempt`, started at `at`; false if someone else claimed it or
+   * it was cancelled. Plain SQL: this and `finish` run once per task on the hot path.
+   */
+  async claim(id: string, expectedAttempt: number, nodeId: string, at = new Date()): Promise<boolean> {
+    const result = await this.records.query(
+      'UPDATE async_task_record SET status = ?, attempt = ?, executor = ?, started_at = ?, updated_at = ? WHERE id = ? AND status = ? AND attempt = ?',
+      [AsyncTaskStatus.RUNNING, expectedAttempt + 1, nodeId, at, at, id, AsyncTaskStatus.WAITING, expectedAttempt],
+    );
+    return affectedRows(result) === 1;
   }
 
   /** 1 → final for one attempt; false if that attempt no longer owns the record. */
   async finish(id: string, attempt: number, status: AsyncTaskStatus, failedReason: string | null): Promise<boolean> {
-    const result = await this.records
-      .createQueryBuilder()
-      .update()
-      .set({ status, failedReason, finishedAt: NOW, updatedAt: NOW })
-      .where('id = :id AND status = :running AND attempt = :attempt', { id, running: AsyncTaskStatus.RUNNING, attempt })
-      .execute();
-    return result.affected === 1;
+    const result = await this.records.query(
+      'UPDATE async_task_record SET status = ?, failed_reason = ?, finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND status = ? AND attempt = ?',
+      [status, failedReason, id, AsyncTaskStatus.RUNNING, attempt],
+    );
+    return affectedRows(result) === 1;
   }
 
   /** 0 (or 5, between attempts) → 4: interrupt while queued; false if it was not queued any more. */
@@ -176,4 +165,10 @@ export class TaskRecordStore {
     });
     return { items, total, page: query.page, size: query.size };
   }
+}
+
+/** Rows changed by a plain UPDATE (mysql2 answers with a result header). */
+function affectedRows(result: unknown): number {
+  const header = (Array.isArray(result) ? result[0] : result) as { affectedRows?: number } | undefined;
+  return Number(header?.affectedRows ?? 0);
 }

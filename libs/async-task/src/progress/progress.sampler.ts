@@ -18,6 +18,8 @@ interface TrackedTask {
   task: AsyncTask;
   previous: LoadedSample;
   speed: number;
+  /** Whether a sample was stored for this attempt (else a final 0/0 is not worth a write). */
+  stored: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export class ProgressSampler {
   /** Starts sampling an attempt's task; the node's timer runs while any task is tracked. */
   track(taskId: string, attempt: number, task: AsyncTask): void {
     const loaded = Number(readProgress(task)?.loaded) || 0;
-    this.tracked.set(taskId, { taskId, attempt, task, previous: { loaded, at: performance.now() }, speed: 0 });
+    this.tracked.set(taskId, { taskId, attempt, task, previous: { loaded, at: performance.now() }, speed: 0, stored: false });
     this.timer ??= setInterval(() => void this.sampleAll(), SAMPLE_INTERVAL_MS);
   }
 
@@ -52,7 +54,8 @@ export class ProgressSampler {
       this.timer = undefined;
     }
     const snapshot = this.sample(tracked);
-    if (!snapshot) return;
+    // A task that never reported progress (a quick one, typically) costs no Redis write at all.
+    if (!snapshot || (!tracked.stored && snapshot.total === 0 && snapshot.loaded === 0)) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.save(tracked, snapshot), new Promise((resolve) => (timer = setTimeout(resolve, FINAL_WRITE_TIMEOUT_MS)))]);
     clearTimeout(timer);
@@ -91,6 +94,7 @@ export class ProgressSampler {
   }
 
   private async save(tracked: TrackedTask, snapshot: ProgressSnapshot): Promise<void> {
+    tracked.stored = true;
     try {
       await this.progressStore.write(tracked.taskId, tracked.attempt, snapshot);
       this.failing = false;

@@ -52,6 +52,8 @@ export class LiveLog {
   private retryAfter = 0;
   private failing = false;
   private ended = false;
+  /** Whether the attempt wrote any text; an attempt that wrote none never touches Redis. */
+  private wroteText = false;
 
   constructor(
     private readonly connection: Redis,
@@ -60,14 +62,14 @@ export class LiveLog {
   ) {}
 
   start(node: string, startedAt: Date): void {
+    // Sent with the first lines, never alone: an attempt that writes nothing costs no round trip.
+    // Readers and the archiver fall back to the record meanwhile.
     this.enqueue({ kind: 'start', node, startedAt });
-    // Sent with the first lines (or, for an attempt that ends sooner, with its end marker): one
-    // round trip less per short task. Readers and the archiver fall back to the record meanwhile.
-    this.schedule(FLUSH_DELAY_MS);
   }
 
   append(text: string): void {
     if (this.ended || !text) return;
+    this.wroteText = true;
     this.pending.push(text);
     this.pendingChars += text.length;
     this.schedule(this.pendingChars >= MAX_ENTRY_CHARS ? 0 : FLUSH_DELAY_MS);
@@ -77,6 +79,7 @@ export class LiveLog {
   async end(): Promise<void> {
     this.ended = true;
     clearTimeout(this.timer);
+    if (!this.wroteText) return;
     this.cutPending();
     this.enqueue({ kind: 'end' });
     let timer: NodeJS.Timeout | undefined;
@@ -86,6 +89,7 @@ export class LiveLog {
 
   /** The attempt's row is saved: the stream only has to outlive readers still on it. */
   expireSoon(): void {
+    if (!this.wroteText) return;
     this.connection.pexpire(this.key, SAVED_TTL_MS).catch(() => {});
   }
 
