@@ -70,19 +70,24 @@ export class AsyncTaskExecutor {
   }
 
   /** Stops an attempt without recording its end: it was handed over, or taken over by the failover scan. */
-  abandon(taskId: string, reason: string): void {
+  abandon(taskId: string, reason: string): boolean {
     const execution = this.executions.get(taskId);
-    if (!execution || execution.handedOver || execution.returned) return;
+    // An attempt whose execute() returned is recording its own end; that write is fenced anyway.
+    if (!execution || execution.handedOver || execution.returned) return false;
     execution.handedOver = true;
     execution.abort.abort(new Error(reason));
     Promise.resolve()
       .then(() => execution.task?.interrupt())
       .catch((error) => this.logger.warn(`interrupt() of task ${taskId} threw: ${describeError(error)}`));
+    return true;
   }
 
   /** The attempts running here, for the supervisor's checks. */
+  /** Attempts still executing here (started, execute() not returned), for the supervisor's checks. */
   runningAttempts(): Array<{ taskId: string; attempt: number }> {
-    return [...this.executions.values()].filter((execution) => execution.record).map(({ taskId, attempt }) => ({ taskId, attempt }));
+    return [...this.executions.values()]
+      .filter((execution) => execution.record && !execution.returned)
+      .map(({ taskId, attempt }) => ({ taskId, attempt }));
   }
 
   private async allDone(timeoutMs: number): Promise<void> {

@@ -9,6 +9,9 @@ export type ClusterEvent =
   | { kind: 'exit'; taskId: string; status: AsyncTaskStatus }
   | { kind: 'interrupt'; taskId: string };
 
+/** How long exit events wait for company before they are published together. */
+const PUBLISH_WINDOW_MS = 5;
+
 /**
  * Redis pub/sub between nodes: one subscriber connection per node, fanned out locally.
  * Listeners get events published by any node, this one included.
@@ -44,24 +47,37 @@ export class ClusterEvents {
   }
 
   /**
-   * Publishes an event to every node. Events published in the same turn of the event loop travel in
-   * one message: a busy node ending many short tasks pays one round trip, not one per task.
+   * Publishes an event to every node. Events published within PUBLISH_WINDOW_MS travel in one message:
+   * a busy node ending many short tasks pays one round trip per window, not one per task. Interrupts
+   * go out at once (their latency is the point).
    */
   publish(event: ClusterEvent): Promise<void> {
     this.outgoing.push(event);
-    this.sending ??= new Promise<void>((resolve, reject) =>
-      setImmediate(() => {
-        const batch = this.outgoing.splice(0);
-        this.sending = undefined;
-        const message = JSON.stringify(batch.length === 1 ? batch[0] : batch);
-        this.redis.client.publish(this.redis.keys.eventsChannel, message).then(() => resolve(), reject);
-      }),
-    );
-    return this.sending;
+    const windowMs = event.kind === 'interrupt' ? 0 : PUBLISH_WINDOW_MS;
+    if (!this.batch) {
+      let settle!: { resolve: () => void; reject: (error: unknown) => void };
+      const sent = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      this.batch = { sent, settle, timer: setTimeout(() => this.sendBatch(), windowMs) };
+    } else if (windowMs === 0) {
+      clearTimeout(this.batch.timer);
+      this.batch.timer = setTimeout(() => this.sendBatch(), 0);
+    }
+    return this.batch.sent;
   }
 
+  private sendBatch(): void {
+    const batch = this.batch!;
+    this.batch = undefined;
+    const events = this.outgoing.splice(0);
+    const message = JSON.stringify(events.length === 1 ? events[0] : events);
+    this.redis.client.publish(this.redis.keys.eventsChannel, message).then(() => batch.settle.resolve(), batch.settle.reject);
+  }
+
+  private batch:
+    | { sent: Promise<void>; settle: { resolve: () => void; reject: (error: unknown) => void }; timer: NodeJS.Timeout }
+    | undefined;
+
   private outgoing: ClusterEvent[] = [];
-  private sending: Promise<void> | undefined;
 
   /** Listen for one kind of event; resolves once the subscription is live. Returns the unsubscribe function. */
   async on<K extends ClusterEvent['kind']>(

@@ -46,8 +46,10 @@ export class ExecutionSupervisor {
     const owned = await this.records.stillRunning(attempts);
     for (const { taskId, attempt } of attempts) {
       if (owned.has(taskId)) continue;
-      this.logger.warn(`Task ${taskId} attempt ${attempt} was taken over by another node; stopping it here`);
-      this.executor.abandon(taskId, 'The task was taken over by another node');
+      // Not abandoned if it ended meanwhile: then the record changed because of its own final write.
+      if (this.executor.abandon(taskId, 'The task was taken over by another node')) {
+        this.logger.warn(`Task ${taskId} attempt ${attempt} was taken over by another node; stopped it here`);
+      }
     }
   }
 
