@@ -1,6 +1,7 @@
 // One cluster node as its own process, for tests and benchmarks that kill nodes for real.
 // Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS_URL, CLUSTER_PREFIX, CLUSTER_NODE_ID,
-// CLUSTER_OPTIONS (JSON AsyncTaskModule options). Sends {type:'ready'} over IPC once it receives.
+// CLUSTER_OPTIONS (JSON AsyncTaskModule options), CLUSTER_LOG=verbose for all log levels. Sends
+// {type:'ready'} over IPC once it receives.
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

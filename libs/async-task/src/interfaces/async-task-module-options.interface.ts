@@ -39,7 +39,7 @@ export interface AsyncTaskModuleOptions {
   maxLogBytesPerAttempt?: number;
   /** After this many attempts lost to dead nodes, the task ends in FAILED instead of running again. @default 3 */
   maxOfflineAttempts?: number;
-  /** Largest accepted `params`, in UTF-8 bytes. @default 65536 */
+  /** Largest accepted `params`, in UTF-8 bytes (they also ride in the first queue entry, in Redis). @default 65536 */
   maxParamsBytes?: number;
   /**
    * On shutdown, how long running tasks may keep going before they are handed over to other nodes.
