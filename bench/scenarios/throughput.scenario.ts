@@ -4,6 +4,7 @@ import { BenchDatabase } from '../support/bench-database.js';
 import { REDIS_URL, uniqueName, type BenchConfig } from '../support/bench-config.js';
 import type { NodeReport } from '../nodes/node-protocol.js';
 import { NodeProcess } from '../support/node-processes.js';
+import { ServerCpu } from '../support/process-cpu.js';
 import { deleteKeysWithPrefix } from '../support/redis-keys-cleanup.js';
 import { percentile } from '../support/stats.js';
 import type { Contender, Submitter } from './contenders.js';
@@ -26,6 +27,13 @@ export interface ThroughputRun {
   /** Redis commands and SQL statements the worker nodes sent per task (throughput phase). */
   redisCommandsPerTask: number;
   sqlQueriesPerTask: number;
+  /**
+   * CPU per task (throughput phase) of the submitting parent and of the local MySQL and Redis servers:
+   * on one machine all of them share the cores, so they bound tasks/s as much as the workers do.
+   */
+  submitterCpuMsPerTask: number;
+  mysqlCpuMsPerTask: number;
+  redisCpuMsPerTask: number;
 }
 
 const POLL_MS = 50;
@@ -47,10 +55,15 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
     nodes.push(...(await Promise.all(Array.from({ length: contender.nodes }, () => NodeProcess.start(contender.mode, settings)))));
     submitter = await contender.openSubmitter(prefix, database, redis);
 
+    const servers = ServerCpu.find(Number(new URL(REDIS_URL).port || 6379));
+    const serversBefore = servers.read();
+    const submitterBefore = process.cpuUsage();
     const startedAt = Date.now();
     await submitConcurrently(submitter, config.tasks, config.submitters);
     const submittedAt = Date.now();
     const done = await waitUntilProcessed(submitter, nodes, config.tasks);
+    const submitterCpu = process.cpuUsage(submitterBefore);
+    const serversAfter = servers.read();
     const seconds = (done.lastFinishedAt - startedAt) / 1000;
     const reports = await Promise.all(nodes.map((node) => node.report()));
 
@@ -70,6 +83,9 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
       workerCpuMsPerTask: perTask(nodes, reports, 'cpuMs', config.tasks),
       redisCommandsPerTask: perTask(nodes, reports, 'redisCommands', config.tasks),
       sqlQueriesPerTask: perTask(nodes, reports, 'sqlQueries', config.tasks),
+      submitterCpuMsPerTask: (submitterCpu.user + submitterCpu.system) / 1000 / config.tasks,
+      mysqlCpuMsPerTask: (serversAfter.mysqlMs - serversBefore.mysqlMs) / config.tasks,
+      redisCpuMsPerTask: (serversAfter.redisMs - serversBefore.redisMs) / config.tasks,
     };
   } finally {
     await submitter?.close();

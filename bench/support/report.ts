@@ -25,8 +25,8 @@ export function renderReport(result: BenchResult): string {
     `${c.tasks} trivial tasks per run, concurrency ${c.concurrency} per worker process, ${c.submitters} concurrent submitters ` +
       `in the parent; ${c.repeats} interleaved runs each: median (min–max). Latency: ${c.latencyTasks} tasks paced at ${c.latencyRate}/s.`,
     '',
-    '| scenario | tasks/s | submits/s | submit→start p50 ms | p99 ms | worker RSS MiB ready → after | worker CPU ms / task | worker Redis cmds / SQL per task |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | tasks/s | submits/s | submit→start p50 ms | p99 ms | worker RSS MiB ready → after | worker CPU ms / task | worker Redis cmds / SQL per task | CPU ms / task: submitter, MySQL, Redis |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const id of contenders) {
     const runs = runsOf(id);
@@ -35,7 +35,10 @@ export function renderReport(result: BenchResult): string {
       `| ${runs[0].contender} | ${pick((r) => r.tasksPerSecond)} | ${pick((r) => r.submitsPerSecond)} | ${pick((r) => r.latencyP50Ms, 1)} | ` +
         `${pick((r) => r.latencyP99Ms, 1)} | ${median(runs.map((r) => mebibytes(r.rssBeforeBytes))).toFixed(0)} → ` +
         `${median(runs.map((r) => mebibytes(r.rssAfterBytes))).toFixed(0)} | ${pick((r) => r.workerCpuMsPerTask, 2)} | ` +
-        `${median(runs.map((r) => r.redisCommandsPerTask)).toFixed(1)} / ${median(runs.map((r) => r.sqlQueriesPerTask)).toFixed(1)} |`,
+        `${median(runs.map((r) => r.redisCommandsPerTask)).toFixed(1)} / ${median(runs.map((r) => r.sqlQueriesPerTask)).toFixed(1)} | ` +
+        `${[(r: ThroughputRun) => r.submitterCpuMsPerTask, (r: ThroughputRun) => r.mysqlCpuMsPerTask, (r: ThroughputRun) => r.redisCpuMsPerTask]
+          .map((figure) => median(runs.map(figure)).toFixed(2))
+          .join(', ')} |`,
     );
   }
   const ours = contenders.filter((id) => id.startsWith('ours-'));
