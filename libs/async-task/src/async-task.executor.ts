@@ -118,9 +118,9 @@ export class AsyncTaskExecutor {
     return this.load < this.options.maxLoad;
   }
 
-  /** A task fits if it stays within the budget, or if it is alone (an oversized task on an idle node). */
+  /** A task fits if it stays within the budget, or if nothing else holds any (an oversized task on an idle node). */
   canAdmit(cpuOverhead: number): boolean {
-    return this.executions.size === 0 || this.load + cpuOverhead <= this.options.maxLoad;
+    return this.load === 0 || this.load + cpuOverhead <= this.options.maxLoad;
   }
 
   /** Resolves at the next exit of a running task on this node (capacity may have been freed). */
@@ -138,6 +138,7 @@ export class AsyncTaskExecutor {
       interrupted: false,
       handedOver: false,
       returned: false,
+      holdsBudget: true,
       done: Promise.resolve(),
     };
     this.executions.set(taskId, execution);
@@ -145,10 +146,20 @@ export class AsyncTaskExecutor {
     return execution;
   }
 
-  /** Gives back a reservation whose claim failed. */
+  /** Forgets an execution: a reservation whose claim failed, or an attempt whose end is recorded. */
   release(execution: Execution): void {
     if (this.executions.get(execution.taskId) !== execution) return;
     this.executions.delete(execution.taskId);
+    this.freeBudget(execution);
+  }
+
+  /**
+   * The budget stands for the CPU a task uses while it runs, so it is freed as soon as execute()
+   * returns: recording the result (a database round trip) must not keep the next task waiting.
+   */
+  private freeBudget(execution: Execution): void {
+    if (!execution.holdsBudget) return;
+    execution.holdsBudget = false;
     this.load -= execution.cpuOverhead;
     const waiters = this.capacityWaiters;
     this.capacityWaiters = [];
@@ -159,6 +170,7 @@ export class AsyncTaskExecutor {
   start(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): void {
     execution.attempt = record.attempt;
     execution.record = record;
+    execution.onReturned = () => this.freeBudget(execution);
     execution.done = this.runner.run(execution, record, factory).finally(() => this.release(execution));
   }
 

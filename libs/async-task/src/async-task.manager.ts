@@ -21,6 +21,7 @@ import type { ProgressRecord } from './progress-record.js';
 import { ProgressStore } from './progress/progress.store.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskQueues } from './task-queues.js';
+import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
@@ -39,6 +40,7 @@ export class AsyncTaskManager {
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
     private readonly records: TaskRecordStore,
+    private readonly writes: TaskLifecycleWrites,
     private readonly queues: TaskQueues,
     private readonly registry: FactoryRegistry,
     private readonly events: ClusterEvents,
@@ -85,7 +87,7 @@ export class AsyncTaskManager {
       finishedAt: null,
     } satisfies AsyncTaskRecord);
     try {
-      await this.records.insert(record);
+      await this.writes.insert(record);
     } catch (error) {
       if (isDuplicateKey(error)) throw new DuplicateTaskIdError(record.id);
       throw error;

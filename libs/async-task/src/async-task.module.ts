@@ -30,6 +30,8 @@ import { TaskAttemptRunner } from './task-attempt.runner.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskRecordStore } from './task-record.store.js';
+import { TaskRecordBatchStore } from './task-record.batch-store.js';
+import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 
 /**
  * Background tasks across a cluster of nodes. Import once with `forRoot(options)` or
@@ -47,6 +49,8 @@ import { TaskRecordStore } from './task-record.store.js';
     RedisConnections,
     ClusterEvents,
     TaskRecordStore,
+    TaskRecordBatchStore,
+    TaskLifecycleWrites,
     TaskLogStore,
     LiveLogWriter,
     LiveLogArchiver,

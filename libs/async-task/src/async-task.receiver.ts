@@ -1,36 +1,47 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import { AsyncTaskExecutor } from './async-task.executor.js';
+import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
 import type { Execution } from './execution.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { FactoryRegistry } from './factory-registry.js';
-import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import { RedisConnections } from './redis-connections.js';
 import type { TaskJobData } from './task-queues.js';
 import { claimedRecord } from './queued-task.js';
 import { retryTransient } from './retry-transient.js';
+import { TaskEntryWorker } from './task-entry.worker.js';
+import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /**
- * Claims per task type that may be in flight while the fetch loop goes on fetching. Each costs a
- * MySQL commit and two more round trips; overlapping them keeps the fetch loop at one Redis round
- * trip per task instead of four in a row.
+ * Entries per task type that may be between fetch and start at once. Each is a chain: claim (batched
+ * with the other chains' claims into one statement), complete the entry and fetch the next in one
+ * Redis call, and again while there is room. Overlapping chains keep the node fed while claims commit.
  */
-const MAX_CLAIMS_IN_FLIGHT = 8;
+const MAX_CHAINS = 16;
+
+/** What the chains of one task type share. */
+interface ReceiveState {
+  chains: Set<Promise<void>>;
+  /** Set when an entry was put back because it did not fit: no fetching until a task exits. */
+  refused: Promise<void> | null;
+  /** Set when a claim failed (e.g. MySQL down): the loop backs off before fetching more. */
+  claimFailed: boolean;
+}
 
 /**
  * Receives tasks: one BullMQ worker per task type this node has a factory for, so a node never even
- * sees tasks it cannot run. Jobs are fetched by hand, one at a time, only while the executor has
- * room; a fetched task that does not fit is put back for other nodes. Admission (the budget) is
- * decided at fetch time; the claim of an admitted task then completes in the background.
+ * sees tasks it cannot run. Entries are fetched by hand only while the executor has room; an entry
+ * that does not fit is put back for other nodes. Admission (the budget) is decided at fetch time; the
+ * claim of an admitted task then completes in the background.
  */
 @Injectable()
 export class AsyncTaskReceiver {
   private readonly logger = new Logger(AsyncTaskReceiver.name);
-  private readonly workers = new Map<string, Worker<TaskJobData>>();
+  private readonly workers = new Map<string, TaskEntryWorker>();
   private readonly loops: Promise<void>[] = [];
-  private readonly claimsInFlight = new Set<Promise<void>>();
+  private readonly chainsInFlight = new Set<Promise<void>>();
   private stopped = true;
   private tokenCounter = 0;
   private wakeOnStop: () => void = () => {};
@@ -43,6 +54,7 @@ export class AsyncTaskReceiver {
     private readonly registry: FactoryRegistry,
     private readonly executor: AsyncTaskExecutor,
     private readonly records: TaskRecordStore,
+    private readonly writes: TaskLifecycleWrites,
   ) {}
 
   /** Starts a worker for every registered type, and for each type registered later. */
@@ -55,7 +67,7 @@ export class AsyncTaskReceiver {
 
   private startReceiving(taskType: string): void {
     if (this.stopped || this.workers.has(taskType)) return;
-    const worker = new Worker<TaskJobData>(this.redis.keys.queueName(taskType), null, {
+    const worker = new TaskEntryWorker(this.redis.keys.queueName(taskType), null, {
       connection: this.redis.open(`receiver:${taskType}`),
       prefix: this.redis.keys.prefix,
       autorun: false,
@@ -68,48 +80,84 @@ export class AsyncTaskReceiver {
     this.loops.push(this.receiveLoop(taskType, worker));
   }
 
-  private async receiveLoop(taskType: string, worker: Worker<TaskJobData>): Promise<void> {
-    const claims = new Set<Promise<void>>();
-    let claimFailed = false;
+  /** Starts chains while there is room; each chain goes on fetching by itself until the queue is empty. */
+  private async receiveLoop(taskType: string, worker: TaskEntryWorker): Promise<void> {
+    const state: ReceiveState = { chains: new Set(), refused: null, claimFailed: false };
     while (!this.stopped) {
       try {
-        if (claimFailed) {
+        if (state.claimFailed) {
           // Back off as after any failure (e.g. MySQL down) rather than fetch more entries to fail on.
-          claimFailed = false;
+          state.claimFailed = false;
           await this.backOff();
+          continue;
+        }
+        if (state.refused) {
+          await state.refused;
+          state.refused = null;
+          continue;
         }
         if (!this.executor.hasRoom()) {
           await this.untilNextExitOrStop();
           continue;
         }
-        if (claims.size >= MAX_CLAIMS_IN_FLIGHT) {
-          await Promise.race(claims);
+        if (state.chains.size >= MAX_CHAINS) {
+          await Promise.race(state.chains);
           continue;
         }
         const token = `${this.options.nodeId}:${++this.tokenCounter}`;
         const job = await worker.getNextJob(token, { block: true });
         if (!job) continue;
-        const claim = this.admit(taskType, job, token);
-        if (!claim) {
-          await job.moveToWait(token);
-          await this.untilNextExitOrStop();
-          continue;
-        }
-        const tracked = claim
-          .catch((error) => {
-            claimFailed = true;
-            this.logger.warn(`Claiming a "${taskType}" task failed: ${(error as Error).message}; retrying`);
-          })
-          .finally(() => {
-            claims.delete(tracked);
-            this.claimsInFlight.delete(tracked);
-          });
-        claims.add(tracked);
-        this.claimsInFlight.add(tracked);
+        const chain = this.chain(taskType, worker, job, token, state).finally(() => {
+          state.chains.delete(chain);
+          this.chainsInFlight.delete(chain);
+        });
+        state.chains.add(chain);
+        this.chainsInFlight.add(chain);
       } catch (error) {
         if (this.stopped) break;
         this.logger.warn(`Receiving "${taskType}" failed: ${(error as Error).message}; retrying`);
         await this.backOff();
+      }
+    }
+  }
+
+  /**
+   * Claims `first`, starts it, completes its entry fetching the next one, and so on while there is
+   * room. Never rejects: a failed claim sets `state.claimFailed` (its entry went back to the queue).
+   */
+  private async chain(taskType: string, worker: TaskEntryWorker, first: Job<TaskJobData>, token: string, state: ReceiveState) {
+    let job: Job<TaskJobData> | undefined = first;
+    while (job) {
+      const { taskId, attempt, cpuOverhead } = job.data;
+      const factory = this.registry.get(taskType);
+      // Also put back an entry of a task still held here (its earlier attempt is ending): it is for another node.
+      if (this.stopped || !factory || this.executor.isTracking(taskId) || !this.executor.canAdmit(cpuOverhead)) {
+        state.refused ??= this.untilNextExitOrStop();
+        await job.moveToWait(token).catch(() => undefined);
+        return;
+      }
+      const execution = this.executor.reserve(taskId, attempt, cpuOverhead);
+      let record: AsyncTaskRecord | null;
+      try {
+        record = await this.claim(job, execution);
+      } catch (error) {
+        this.executor.release(execution);
+        // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
+        await job.moveToWait(token).catch(() => undefined);
+        state.claimFailed = true;
+        this.logger.warn(`Claiming a "${taskType}" task failed: ${(error as Error).message}; retrying`);
+        return;
+      }
+      // Null: a stale entry (cancelled while queued, or claimed already through an earlier publication).
+      if (record) this.executor.start(execution, record, factory);
+      else this.executor.release(execution);
+      try {
+        const fetchNext = !this.stopped && !state.refused && !state.claimFailed && this.executor.hasRoom();
+        job = await worker.completeAndFetchNext(job, token, fetchNext);
+      } catch (error) {
+        // The entry stays behind, stale: whoever fetches it finds the claim fenced off and drops it.
+        this.logger.warn(`Completing a "${taskType}" queue entry failed: ${(error as Error).message}`);
+        return;
       }
     }
   }
@@ -122,44 +170,14 @@ export class AsyncTaskReceiver {
     return Promise.race([this.executor.nextExit(), this.stopping]);
   }
 
-  /**
-   * Decides at once whether a fetched entry fits: null if not (the caller puts it back for other
-   * nodes). If it fits, reserves its budget and returns the claim, which starts the task once won.
-   */
-  private admit(taskType: string, job: Job<TaskJobData>, token: string): Promise<void> | null {
-    const { taskId, attempt, cpuOverhead } = job.data;
-    const factory = this.registry.get(taskType);
-    if (this.stopped || !factory || !this.executor.canAdmit(cpuOverhead)) return null;
-    const execution = this.executor.reserve(taskId, attempt, cpuOverhead);
-    return this.claim(job, token, execution, factory);
-  }
-
-  private async claim(job: Job<TaskJobData>, token: string, execution: Execution, factory: AsyncTaskFactory): Promise<void> {
-    const { taskId, attempt } = job.data;
-    try {
-      const claimedAt = new Date();
-      const claimed = await this.records.claim(taskId, attempt, this.options.nodeId, claimedAt);
-      // A failure here leaves a stale entry whose claim will fail its fence later; not worth stopping for.
-      const completed = job.moveToCompleted(null, token, false).catch(() => undefined);
-      // Once claimed, the task is ours to start: wait out a database hiccup rather than orphan it.
-      const record = !claimed
-        ? null
-        : job.data.snapshot
-          ? claimedRecord({ taskId, attempt, cpuOverhead: job.data.cpuOverhead, nodeId: this.options.nodeId, claimedAt }, job.data.snapshot)
-          : await retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger);
-      await completed;
-      if (!record) {
-        // Stale entry: cancelled while queued, or already claimed by an earlier publication.
-        this.executor.release(execution);
-        return;
-      }
-      this.executor.start(execution, record, factory);
-    } catch (error) {
-      this.executor.release(execution);
-      // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
-      await job.moveToWait(token).catch(() => undefined);
-      throw error;
-    }
+  /** The claimed record, or null when the entry is stale. Throws when the claim could not be made. */
+  private async claim(job: Job<TaskJobData>, execution: Execution): Promise<AsyncTaskRecord | null> {
+    const { taskId, attempt, cpuOverhead, snapshot } = job.data;
+    const claimedAt = await this.writes.claim(taskId, attempt);
+    if (!claimedAt) return null;
+    if (snapshot) return claimedRecord({ taskId, attempt, cpuOverhead, nodeId: this.options.nodeId, claimedAt }, snapshot);
+    // A republished entry carries no snapshot. Once claimed, the task is ours to start: wait out a hiccup.
+    return retryTransient(`Reading claimed task ${execution.taskId}`, () => this.records.findById(taskId), this.logger);
   }
 
   /** Stops claiming: no new fetches; entries already fetched but not claimed go back to the queue. */
@@ -169,7 +187,7 @@ export class AsyncTaskReceiver {
     this.wakeOnStop();
     this.registry.off('registered', this.onRegistered);
     // Claims already under way finish first (their task starts and is drained like any other).
-    await Promise.allSettled([...this.claimsInFlight]);
+    await Promise.allSettled([...this.chainsInFlight]);
     const workers = [...this.workers.values()];
     this.workers.clear();
     await Promise.allSettled(workers.map((worker) => worker.close(true)));

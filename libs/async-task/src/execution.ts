@@ -15,5 +15,9 @@ export interface Execution {
   handedOver: boolean;
   /** Set once execute() has returned: the attempt then records its own result and is never handed over. */
   returned: boolean;
+  /** Whether the attempt still counts against the node's CPU budget (until execute() returns). */
+  holdsBudget: boolean;
+  /** Called by the runner as soon as execute() has returned (the budget is freed before the final writes). */
+  onReturned?: () => void;
   done: Promise<void>;
 }

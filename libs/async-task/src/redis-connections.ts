@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { RedisKeys } from './redis-keys.js';
+import { coalesceWrites } from './socket-write-coalescing.js';
 
 /**
  * Opens this node's Redis connections and closes every one of them on shutdown.
@@ -50,6 +51,8 @@ export class RedisConnections {
         ? new Redis(this.options.redis, base)
         : new Redis({ ...this.options.redis, ...base });
     redis.on('error', (error) => this.logger.warn(`Redis (${purpose}): ${error.message}`));
+    // Each (re)connection brings a new socket.
+    redis.on('connect', () => coalesceWrites(redis.stream));
     this.opened.push(redis);
     return redis;
   }

@@ -11,7 +11,7 @@ import { AsyncTaskLog } from './task-log/async-task-log.js';
 import { AttemptLog } from './task-log/attempt-log.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
-import { TaskRecordStore } from './task-record.store.js';
+import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 
 /**
  * Runs one claimed attempt from factory to recorded end: creates the task, streams its log, tracks its
@@ -23,7 +23,7 @@ export class TaskAttemptRunner {
 
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
-    private readonly records: TaskRecordStore,
+    private readonly writes: TaskLifecycleWrites,
     private readonly logs: TaskLogStore,
     private readonly events: ClusterEvents,
     private readonly liveLogs: LiveLogWriter,
@@ -52,6 +52,7 @@ export class TaskAttemptRunner {
       failedReason = null;
     }
     execution.returned = true;
+    execution.onReturned?.();
     // The final progress sample lands before the exit is announced. The live log's last batch goes
     // alongside the final writes (readers fall back to the saved row), so the window between a task's
     // end and its recorded result, where a crash makes it run again, stays short.
@@ -88,7 +89,7 @@ export class TaskAttemptRunner {
       if (execution.handedOver) return;
       const written = await retryTransient(
         `Recording the end of task ${taskId}`,
-        () => this.records.finish(taskId, attempt, status, failedReason),
+        () => this.writes.finish({ id: taskId, attempt, status, failedReason }),
         this.logger,
       );
       if (!written) {

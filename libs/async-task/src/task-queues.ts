@@ -3,6 +3,14 @@ import { Queue } from 'bullmq';
 import { RedisConnections } from './redis-connections.js';
 import type { QueuedTaskSnapshot } from './queued-task.js';
 import { jobIdOf } from './redis-keys.js';
+import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
+
+interface Publication {
+  taskType: string;
+  data: TaskJobData;
+  priority: number;
+  delayMs: number;
+}
 
 /** What a queue entry carries: enough to decide admission and fence the claim without a query. */
 export interface TaskJobData {
@@ -14,10 +22,17 @@ export interface TaskJobData {
   snapshot?: QueuedTaskSnapshot;
 }
 
-/** Publishing side of the per-task-type BullMQ queues; one Queue object per type, opened lazily. */
+/**
+ * Publishing side of the per-task-type BullMQ queues; one Queue object per type, opened lazily.
+ * Entries published at about the same time go to Redis together (one addBulk per type, one round trip).
+ */
 @Injectable()
 export class TaskQueues {
   private readonly queues = new Map<string, Queue<TaskJobData>>();
+  private readonly publications = new WriteBatcher<Publication, void>((batch) => this.publishBatch(batch), {
+    maxBatch: 100,
+    maxInFlight: 2,
+  });
 
   constructor(private readonly redis: RedisConnections) {}
 
@@ -37,14 +52,38 @@ export class TaskQueues {
    * Adds the queue entry of one attempt. Idempotent: the job id is derived from (task, attempt), so
    * publishing twice never makes two entries. BullMQ priority: lower runs sooner, ours is the reverse.
    */
-  async publish(taskType: string, data: TaskJobData, priority: number, delayMs: number): Promise<void> {
-    await this.get(taskType).add(taskType, data, {
-      jobId: jobIdOf(data.taskId, data.attempt),
-      priority: 1001 - priority,
-      delay: delayMs > 0 ? delayMs : undefined,
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+  publish(taskType: string, data: TaskJobData, priority: number, delayMs: number): Promise<void> {
+    return this.publications.write({ taskType, data, priority, delayMs });
+  }
+
+  private async publishBatch(batch: Publication[]): Promise<Array<ItemOutcome<void>>> {
+    const byType = new Map<string, Publication[]>();
+    for (const publication of batch) {
+      const entries = byType.get(publication.taskType);
+      if (entries) entries.push(publication);
+      else byType.set(publication.taskType, [publication]);
+    }
+    const failed = new Map<string, unknown>();
+    await Promise.all(
+      [...byType].map(([taskType, entries]) =>
+        this.get(taskType)
+          .addBulk(
+            entries.map(({ data, priority, delayMs }) => ({
+              name: taskType,
+              data,
+              opts: {
+                jobId: jobIdOf(data.taskId, data.attempt),
+                priority: 1001 - priority,
+                delay: delayMs > 0 ? delayMs : undefined,
+                removeOnComplete: true,
+                removeOnFail: true,
+              },
+            })),
+          )
+          .catch((error: unknown) => void failed.set(taskType, error)),
+      ),
+    );
+    return batch.map(({ taskType }) => (failed.has(taskType) ? { error: failed.get(taskType) } : { value: undefined }));
   }
 
   /** Removes an attempt's entry if it is still queued (best effort: the claim's fencing covers the rest). */

@@ -18,11 +18,6 @@ export type HandoverFields = 'id' | 'attempt' | 'taskType' | 'priority' | 'cpuOv
 export class TaskRecordStore {
   constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
 
-  /** Inserts a complete record; no read-back of defaults (every column is given), so one round trip. */
-  async insert(record: AsyncTaskRecord): Promise<void> {
-    await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
-  }
-
   /**
    * Plain SQL with the columns aliased to property names, built once from the entity metadata: the
    * claim path reads a record per task, and find*() builds and parses a query builder every time.
@@ -36,27 +31,6 @@ export class TaskRecordStore {
   }
 
   private selectById: string | undefined;
-
-  /**
-   * 0 → 1 for the attempt after `expectedAttempt`, started at `at`; false if someone else claimed it or
-   * it was cancelled. Plain SQL: this and `finish` run once per task on the hot path.
-   */
-  async claim(id: string, expectedAttempt: number, nodeId: string, at = new Date()): Promise<boolean> {
-    const result = await this.records.query(
-      'UPDATE async_task_record SET status = ?, attempt = ?, executor = ?, started_at = ?, updated_at = ? WHERE id = ? AND status = ? AND attempt = ?',
-      [AsyncTaskStatus.RUNNING, expectedAttempt + 1, nodeId, at, at, id, AsyncTaskStatus.WAITING, expectedAttempt],
-    );
-    return affectedRows(result) === 1;
-  }
-
-  /** 1 → final for one attempt; false if that attempt no longer owns the record. */
-  async finish(id: string, attempt: number, status: AsyncTaskStatus, failedReason: string | null): Promise<boolean> {
-    const result = await this.records.query(
-      'UPDATE async_task_record SET status = ?, failed_reason = ?, finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND status = ? AND attempt = ?',
-      [status, failedReason, id, AsyncTaskStatus.RUNNING, attempt],
-    );
-    return affectedRows(result) === 1;
-  }
 
   /** 0 (or 5, between attempts) → 4: interrupt while queued; false if it was not queued any more. */
   async cancelWaiting(id: string): Promise<boolean> {
@@ -167,8 +141,3 @@ export class TaskRecordStore {
   }
 }
 
-/** Rows changed by a plain UPDATE (mysql2 answers with a result header). */
-function affectedRows(result: unknown): number {
-  const header = (Array.isArray(result) ? result[0] : result) as { affectedRows?: number } | undefined;
-  return Number(header?.affectedRows ?? 0);
-}

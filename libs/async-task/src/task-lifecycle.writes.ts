@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
+import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
+import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
+import { withTimeout } from './retry-transient.js';
+import { type AttemptEnd, TaskRecordBatchStore } from './task-record.batch-store.js';
+import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
+
+/**
+ * At most 100 rows per statement, and one statement of a kind at a time: the next batch gathers
+ * while the previous one commits (measured: larger batches and fewer commits beat two in flight).
+ */
+const LIMITS = { maxBatch: 100, maxInFlight: 1 };
+/**
+ * A statement with no answer after this long is given up (its callers get an error and may retry):
+ * after a network cut a query can stay unanswered forever, and it would hold a flush slot for everyone.
+ */
+const STATEMENT_TIMEOUT_MS = 10_000;
+
+/**
+ * The three writes every task makes — insert, claim, finish — grouped across concurrent callers
+ * (see WriteBatcher): a lone call costs one statement as before; under load one statement and one
+ * commit serve many tasks. Each caller still gets its own answer.
+ */
+@Injectable()
+export class TaskLifecycleWrites {
+  private readonly inserts = new WriteBatcher<AsyncTaskRecord, void>((rows) => this.insertBatch(rows), LIMITS);
+  private readonly claims = new WriteBatcher<{ id: string; attempt: number }, Date | null>((items) => this.claimBatch(items), LIMITS);
+  private readonly finishes = new WriteBatcher<AttemptEnd, boolean>(
+    async (ends) => (await this.answered(this.store.finishMany(ends), 'Recording task ends')).map((value) => ({ value })),
+    LIMITS,
+  );
+
+  constructor(
+    @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
+    private readonly store: TaskRecordBatchStore,
+  ) {}
+
+  /** Inserts a complete record. A failure (e.g. a duplicate id) is this record's own. */
+  insert(record: AsyncTaskRecord): Promise<void> {
+    return this.inserts.write(record);
+  }
+
+  /**
+   * 0 → 1 on this node for the attempt after `attempt`. Answers the claim's time (the record's new
+   * `startedAt`), or null when the task was cancelled or claimed elsewhere.
+   */
+  claim(id: string, attempt: number): Promise<Date | null> {
+    return this.claims.write({ id, attempt });
+  }
+
+  /** 1 → final for one attempt; false if that attempt no longer owns the record. */
+  finish(end: AttemptEnd): Promise<boolean> {
+    return this.finishes.write(end);
+  }
+
+  private async insertBatch(rows: AsyncTaskRecord[]): Promise<Array<ItemOutcome<void>>> {
+    try {
+      await this.answered(this.store.insertMany(rows), 'Inserting tasks');
+      return rows.map(() => ({ value: undefined }));
+    } catch (error) {
+      if (rows.length === 1) return [{ error }];
+    }
+    // One bad row (a caller's duplicate id) fails the statement: row by row, only that caller fails.
+    return Promise.all(
+      rows.map((row) =>
+        this.answered(this.store.insertMany([row]), 'Inserting a task').then(
+          () => ({ value: undefined }),
+          (error: unknown) => ({ error }),
+        ),
+      ),
+    );
+  }
+
+  private async claimBatch(items: Array<{ id: string; attempt: number }>): Promise<Array<ItemOutcome<Date | null>>> {
+    const at = new Date();
+    const claimed = await this.answered(this.store.claimMany(items, this.options.nodeId, at), 'Claiming tasks');
+    return claimed.map((won) => ({ value: won ? at : null }));
+  }
+
+  private answered<T>(statement: Promise<T>, what: string): Promise<T> {
+    return withTimeout(statement, STATEMENT_TIMEOUT_MS, what);
+  }
+}

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AsyncTaskStatus } from './async-task.constants.js';
+import { AsyncTaskRecord } from './entities/async-task-record.entity.js';
+
+/** One attempt's end, as the attempt's runner reports it. */
+export interface AttemptEnd {
+  id: string;
+  attempt: number;
+  status: AsyncTaskStatus;
+  failedReason: string | null;
+}
+
+/**
+ * The lifecycle writes that run once per task (insert, claim 0 → 1, finish 1 → final), for many tasks
+ * per statement. Plain SQL: one statement and one commit for a whole batch is the point. Every status
+ * change stays fenced on (id, status, attempt). When a batch changes fewer rows than it holds, one
+ * read tells which rows are this writer's, so each item still gets its own answer; that read also
+ * makes a retried batch idempotent (a write that landed but whose answer was lost counts as done).
+ */
+@Injectable()
+export class TaskRecordBatchStore {
+  private insertPrefix: string | undefined;
+  private insertColumns: Array<keyof AsyncTaskRecord> | undefined;
+
+  constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
+
+  /** Inserts complete records (every column given) in one statement; fails as a whole, e.g. on a duplicate id. */
+  async insertMany(rows: AsyncTaskRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.insertPrefix) {
+      const columns = this.records.metadata.columns;
+      this.insertColumns = columns.map((column) => column.propertyName as keyof AsyncTaskRecord);
+      this.insertPrefix = `INSERT INTO \`${this.records.metadata.tableName}\` (${columns.map((c) => `\`${c.databaseName}\``).join(', ')}) VALUES `;
+    }
+    const columns = this.insertColumns!;
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const values = rows.flatMap((row) => columns.map((column) => row[column]));
+    await this.records.query(this.insertPrefix + rows.map(() => tuple).join(', '), values);
+  }
+
+  /**
+   * 0 → 1 for each (id, attempt) that is still WAITING at that attempt, as attempt + 1 on `nodeId`
+   * started at `at`. Answers, item by item, whether this call claimed it.
+   */
+  async claimMany(claims: Array<{ id: string; attempt: number }>, nodeId: string, at: Date): Promise<boolean[]> {
+    const claimed = new Set<string>();
+    for (const [attempt, ids] of groupBy(claims, (claim) => claim.attempt)) {
+      const result = await this.records.query(
+        `UPDATE async_task_record SET status = ?, attempt = ?, executor = ?, started_at = ?, updated_at = ?
+         WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
+        [AsyncTaskStatus.RUNNING, attempt + 1, nodeId, at, at, ...ids, AsyncTaskStatus.WAITING, attempt],
+      );
+      if (affectedRows(result) === ids.length) {
+        for (const id of ids) claimed.add(key(id, attempt));
+        continue;
+      }
+      // Some were cancelled or claimed elsewhere: ours are the rows this very claim wrote.
+      const rows: Array<{ id: string }> = await this.records.query(
+        `SELECT id FROM async_task_record WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ? AND executor = ? AND started_at = ?`,
+        [...ids, AsyncTaskStatus.RUNNING, attempt + 1, nodeId, at],
+      );
+      for (const row of rows) claimed.add(key(row.id, attempt));
+    }
+    return claims.map((claim) => claimed.has(key(claim.id, claim.attempt)));
+  }
+
+  /** 1 → final for each attempt that still owns its record; answers, item by item, whether it did. */
+  async finishMany(ends: AttemptEnd[]): Promise<boolean[]> {
+    const written = new Set<string>();
+    for (const [, group] of groupBy(ends, (end) => `${end.status}#${end.attempt}`, (end) => end)) {
+      const { status, attempt } = group[0];
+      const ids = group.map((end) => end.id);
+      const reasons = group.filter((end) => end.failedReason !== null);
+      const reasonSql = reasons.length === 0 ? 'NULL' : `CASE id ${reasons.map(() => 'WHEN ? THEN ?').join(' ')} ELSE NULL END`;
+      const result = await this.records.query(
+        `UPDATE async_task_record SET status = ?, failed_reason = ${reasonSql},
+         finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3)
+         WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
+        [status, ...reasons.flatMap((end) => [end.id, end.failedReason]), ...ids, AsyncTaskStatus.RUNNING, attempt],
+      );
+      if (affectedRows(result) === ids.length) {
+        for (const id of ids) written.add(key(id, attempt));
+        continue;
+      }
+      // Some attempts were taken over (failover) meanwhile, or this is a retry of a batch that landed.
+      const rows: Array<{ id: string }> = await this.records.query(
+        `SELECT id FROM async_task_record WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
+        [...ids, status, attempt],
+      );
+      for (const row of rows) written.add(key(row.id, attempt));
+    }
+    return ends.map((end) => written.has(key(end.id, end.attempt)));
+  }
+}
+
+/** Groups items by a key, each group's ids sorted so concurrent batches lock rows in the same order. */
+function groupBy<T, K, V = string>(
+  items: T[],
+  keyOf: (item: T) => K,
+  valueOf: (item: T) => V = (item) => (item as { id: string }).id as V,
+): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  const sorted = [...items].sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
+  for (const item of sorted) {
+    const k = keyOf(item);
+    const group = groups.get(k);
+    if (group) group.push(valueOf(item));
+    else groups.set(k, [valueOf(item)]);
+  }
+  return groups;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function placeholders(values: unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+function key(id: string, attempt: number): string {
+  return `${id}#${attempt}`;
+}
+
+/** Rows changed by a plain UPDATE (mysql2 answers with a result header). */
+function affectedRows(result: unknown): number {
+  const header = (Array.isArray(result) ? result[0] : result) as { affectedRows?: number } | undefined;
+  return Number(header?.affectedRows ?? 0);
+}

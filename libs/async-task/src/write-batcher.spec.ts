@@ -1,0 +1,64 @@
+import { WriteBatcher, type ItemOutcome } from './write-batcher.js';
+
+/** A flush the test completes by hand, recording the batches it was given. */
+function manualFlush() {
+  const batches: number[][] = [];
+  const finishers: Array<() => void> = [];
+  const flush = (items: number[]) =>
+    new Promise<Array<ItemOutcome<number>>>((resolve) => {
+      batches.push(items);
+      finishers.push(() => resolve(items.map((item) => (item < 0 ? { error: new Error(`bad ${item}`) } : { value: item * 10 }))));
+    });
+  return { batches, flush, finishNext: () => finishers.shift()!() };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('WriteBatcher', () => {
+  it('writes a lone item at once, and groups the items that arrive while a flush is under way', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
+    const first = batcher.write(1);
+    expect(batches).toEqual([[1]]);
+    const rest = [2, 3, 4].map((item) => batcher.write(item));
+    expect(batches).toEqual([[1]]);
+    finishNext();
+    await expect(first).resolves.toBe(10);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    finishNext();
+    await expect(Promise.all(rest)).resolves.toEqual([20, 30, 40]);
+  });
+
+  it('keeps batches within maxBatch and flushes up to maxInFlight at once', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 2, maxInFlight: 2 });
+    const all = [1, 2, 3, 4, 5, 6].map((item) => batcher.write(item));
+    expect(batches).toEqual([[1], [2]]);
+    finishNext();
+    await settled();
+    expect(batches).toEqual([[1], [2], [3, 4]]);
+    finishNext();
+    finishNext();
+    await settled();
+    finishNext();
+    await expect(Promise.all(all)).resolves.toEqual([10, 20, 30, 40, 50, 60]);
+    expect(batches).toEqual([[1], [2], [3, 4], [5, 6]]);
+  });
+
+  it("settles each item with its own outcome, and fails a whole batch whose flush throws", async () => {
+    const { flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
+    const good = batcher.write(1);
+    const [alsoGood, bad] = [batcher.write(2), batcher.write(-1)];
+    finishNext();
+    await settled();
+    finishNext();
+    await expect(good).resolves.toBe(10);
+    await expect(alsoGood).resolves.toBe(20);
+    await expect(bad).rejects.toThrow('bad -1');
+
+    const failing = new WriteBatcher<number, number>(() => Promise.reject(new Error('database down')), { maxBatch: 10, maxInFlight: 1 });
+    await expect(Promise.all([failing.write(1), failing.write(2)])).rejects.toThrow('database down');
+    await expect(failing.write(3)).rejects.toThrow('database down');
+  });
+});

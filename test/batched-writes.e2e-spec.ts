@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AsyncTaskFactory,
+  type AsyncTaskRecord,
+  AsyncTaskStatus,
+  DuplicateTaskIdError,
+} from '../libs/async-task/src/index.js';
+import { TaskRecordBatchStore } from '../libs/async-task/src/task-record.batch-store.js';
+import { TaskRecordStore } from '../libs/async-task/src/task-record.store.js';
+import { RunJournal, SleepTask } from './support/sample-tasks.js';
+import { TestDatabase } from './support/test-database.js';
+import { uniqueName } from './support/test-environment.js';
+import { startTestNode, type TestNode } from './support/test-node.js';
+
+@Injectable()
+@AsyncTaskFactory('sleep')
+class SleepTaskFactory implements AsyncTaskFactory {
+  constructor(private readonly journal: RunJournal) {}
+
+  createTask(params: string, record: AsyncTaskRecord) {
+    return new SleepTask(params, record, this.journal, 'worker');
+  }
+
+  getTaskType() {
+    return 'sleep';
+  }
+}
+
+/**
+ * Insert, claim and finish are written for many tasks per statement when calls overlap. These tests
+ * check that each caller still gets its own, exact answer from the real MySQL.
+ */
+describe('batched lifecycle writes (real Redis and MySQL)', () => {
+  const database = new TestDatabase();
+  const journal = new RunJournal();
+  const nodes: TestNode[] = [];
+
+  const node = async (name: string, options: Record<string, unknown> = {}) => {
+    const started = await startTestNode(database, { prefix: uniqueName('bw'), nodeId: name, ...options }, [
+      SleepTaskFactory,
+      { provide: RunJournal, useValue: journal },
+    ]);
+    nodes.push(started);
+    return started;
+  };
+  const statusOf = async (id: string) => (await database.query('SELECT status, attempt, executor, failed_reason FROM async_task_record WHERE id = ?', [id]))[0];
+
+  beforeAll(() => database.create());
+  afterAll(() => database.drop());
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((n) => n.close()));
+  });
+
+  it('fails only the submission with a taken id when it is submitted together with others', async () => {
+    const { manager } = await node('api', { worker: false });
+    await manager.submitAsyncTask({ name: 'first', taskType: 'sleep', id: 'taken' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        manager.submitAsyncTask({ name: `batch ${i}`, taskType: 'sleep', id: i === 17 ? 'taken' : `free-${i}` }),
+      ),
+    );
+    const rejected = results.flatMap((result, i) => (result.status === 'rejected' ? [[i, result.reason]] : []));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0][0]).toBe(17);
+    expect(rejected[0][1]).toBeInstanceOf(DuplicateTaskIdError);
+    const [{ n }] = await database.query("SELECT COUNT(*) AS n FROM async_task_record WHERE id LIKE 'free-%' AND status = 0");
+    expect(Number(n)).toBe(39);
+    expect((await manager.getTask('taken')).name).toBe('first');
+  });
+
+  it('runs 300 tasks submitted at once, each exactly once, to SUCCESS', async () => {
+    const { manager } = await node('worker', { maxLoad: 1600 });
+    const tasks = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => manager.submitAsyncTask({ name: `quick ${i}`, taskType: 'sleep', params: { ms: i % 3 }, cpuOverhead: 100 })),
+    );
+    const ended = await Promise.all(tasks.map((task) => manager.waitForExit(task.id, 30000)));
+    expect(ended.filter((task) => task.status === AsyncTaskStatus.SUCCESS && task.attempt === 1)).toHaveLength(300);
+    const runs = journal.runs.filter((run) => tasks.some((task) => task.id === run.taskId));
+    expect(runs).toHaveLength(300);
+    expect(new Set(runs.map((run) => run.taskId)).size).toBe(300);
+  });
+
+  it('answers each claim of a batch on its own: cancelled and already claimed ones are not claimed', async () => {
+    const { app, manager } = await node('api', { worker: false });
+    const batch = app.get(TaskRecordBatchStore, { strict: false });
+    const ids = await Promise.all(['a', 'b', 'c', 'd'].map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
+    await manager.interrupt(ids[1]);
+    expect(await batch.claimMany([{ id: ids[2], attempt: 0 }], 'other-node', new Date())).toEqual([true]);
+
+    const at = new Date();
+    const claims = ids.map((id) => ({ id, attempt: 0 }));
+    expect(await batch.claimMany(claims, 'this-node', at)).toEqual([true, false, false, true]);
+    // A retry of a batch whose answer was lost: the rows it wrote are recognised as its own.
+    expect(await batch.claimMany(claims, 'this-node', at)).toEqual([true, false, false, true]);
+    expect(await statusOf(ids[0])).toMatchObject({ status: AsyncTaskStatus.RUNNING, attempt: 1, executor: 'this-node' });
+    expect(await statusOf(ids[1])).toMatchObject({ status: AsyncTaskStatus.CANCELLED, attempt: 0 });
+    expect(await statusOf(ids[2])).toMatchObject({ status: AsyncTaskStatus.RUNNING, attempt: 1, executor: 'other-node' });
+  });
+
+  it('answers each end of a batch on its own, with its own failure reason; a taken-over attempt is not written', async () => {
+    const { app, manager } = await node('api', { worker: false });
+    const batch = app.get(TaskRecordBatchStore, { strict: false });
+    const records = app.get(TaskRecordStore, { strict: false });
+    const ids = await Promise.all(['ok', 'bad', 'lost'].map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
+    expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual([true, true, true]);
+    // The failover scan took the third attempt away (1 → 5) before its end was written.
+    expect(await records.markOffline(ids[2], 1, true)).toBe(true);
+
+    const ends = [
+      { id: ids[0], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
+      { id: ids[1], attempt: 1, status: AsyncTaskStatus.FAILED, failedReason: "disk on fire, it's bad" },
+      { id: ids[2], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
+    ];
+    expect(await batch.finishMany(ends)).toEqual([true, true, false]);
+    expect(await batch.finishMany(ends)).toEqual([true, true, false]);
+    expect(await statusOf(ids[0])).toMatchObject({ status: AsyncTaskStatus.SUCCESS, failed_reason: null });
+    expect(await statusOf(ids[1])).toMatchObject({ status: AsyncTaskStatus.FAILED, failed_reason: "disk on fire, it's bad" });
+    expect(await statusOf(ids[2])).toMatchObject({ status: AsyncTaskStatus.OFFLINE, attempt: 1 });
+  });
+});
