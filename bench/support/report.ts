@@ -37,7 +37,8 @@ export function renderReport(result: BenchResult): string {
         `${median(runs.map((r) => mebibytes(r.rssAfterBytes))).toFixed(0)} | ${pick((r) => r.workerCpuMsPerTask, 2)} | ` +
         `${median(runs.map((r) => r.redisCommandsPerTask)).toFixed(1)} / ${median(runs.map((r) => r.sqlQueriesPerTask)).toFixed(1)} | ` +
         `${[(r: ThroughputRun) => r.submitterCpuMsPerTask, (r: ThroughputRun) => r.mysqlCpuMsPerTask, (r: ThroughputRun) => r.redisCpuMsPerTask]
-          .map((figure) => median(runs.map(figure)).toFixed(2))
+          .map((figure) => median(runs.map(figure)))
+          .map((value) => (Number.isFinite(value) ? value.toFixed(2) : '—'))
           .join(', ')} |`,
     );
   }
