@@ -9,8 +9,15 @@ import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
 /**
  * At most 100 rows per statement, and one statement of a kind at a time: the next batch gathers
  * while the previous one commits (measured: larger batches and fewer commits beat two in flight).
+ * Under load (the last batch held 4 or more) a flush first lingers to gather more: a statement costs
+ * the client about half a millisecond of CPU on a small VM, whatever its size. Claims never linger:
+ * a task waiting for its claim holds its budget and would idle the node.
  */
-const LIMITS = { maxBatch: 100, maxInFlight: 1 };
+const LIMITS = { maxBatch: 100, maxInFlight: 1, lingerAfter: 4 };
+/** Submitters wait for their insert, so only a little. */
+const INSERT_LINGER_MS = 3;
+/** Nothing waits on a finished task's final write but observers of its end. */
+const FINISH_LINGER_MS = 10;
 /**
  * A statement with no answer after this long is given up (its callers get an error and may retry):
  * after a network cut a query can stay unanswered forever, and it would hold a flush slot for everyone.
@@ -24,11 +31,11 @@ const STATEMENT_TIMEOUT_MS = 10_000;
  */
 @Injectable()
 export class TaskLifecycleWrites {
-  private readonly inserts = new WriteBatcher<AsyncTaskRecord, void>((rows) => this.insertBatch(rows), LIMITS);
+  private readonly inserts = new WriteBatcher<AsyncTaskRecord, void>((rows) => this.insertBatch(rows), { ...LIMITS, lingerMs: INSERT_LINGER_MS });
   private readonly claims = new WriteBatcher<{ id: string; attempt: number }, Date | null>((items) => this.claimBatch(items), LIMITS);
   private readonly finishes = new WriteBatcher<AttemptEnd, boolean>(
     async (ends) => (await this.answered(this.store.finishMany(ends), 'Recording task ends')).map((value) => ({ value })),
-    LIMITS,
+    { ...LIMITS, lingerMs: FINISH_LINGER_MS },
   );
 
   constructor(

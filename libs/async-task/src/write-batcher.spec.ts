@@ -14,6 +14,14 @@ function manualFlush() {
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
+async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 describe('WriteBatcher', () => {
   it('writes a lone item at once, and groups the items that arrive while a flush is under way', async () => {
     const { batches, flush, finishNext } = manualFlush();
@@ -60,5 +68,36 @@ describe('WriteBatcher', () => {
     const failing = new WriteBatcher<number, number>(() => Promise.reject(new Error('database down')), { maxBatch: 10, maxInFlight: 1 });
     await expect(Promise.all([failing.write(1), failing.write(2)])).rejects.toThrow('database down');
     await expect(failing.write(3)).rejects.toThrow('database down');
+  });
+
+  it('lingers before a flush only while busy (the last batch was big), and not past a full batch', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 3, maxInFlight: 1, lingerMs: 40, lingerAfter: 2 });
+    void batcher.write(1);
+    void batcher.write(2);
+    void batcher.write(3);
+    finishNext();
+    await settled();
+    expect(batches).toEqual([[1], [2, 3]]);
+    finishNext();
+    await settled();
+    // The last batch held 2: busy, so item 4 waits for company.
+    const lingerStart = Date.now();
+    const fourth = batcher.write(4);
+    void batcher.write(5);
+    await settled();
+    expect(batches).toHaveLength(2);
+    await waitUntil(() => batches.length === 3);
+    expect(Date.now() - lingerStart).toBeGreaterThanOrEqual(35);
+    expect(batches[2]).toEqual([4, 5]);
+    finishNext();
+    await expect(fourth).resolves.toBe(40);
+
+    // Busy again (last batch 2): a batch that fills up goes at once.
+    const full = [6, 7, 8].map((item) => batcher.write(item));
+    await settled();
+    expect(batches[3]).toEqual([6, 7, 8]);
+    finishNext();
+    await expect(Promise.all(full)).resolves.toEqual([60, 70, 80]);
   });
 });

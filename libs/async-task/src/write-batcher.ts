@@ -6,17 +6,26 @@ export interface WriteBatcherLimits {
   maxBatch: number;
   /** Most flushes under way at once; items that arrive meanwhile wait for the next one. */
   maxInFlight: number;
+  /**
+   * Under load (the last batch held at least `lingerAfter` items), a flush waits this long for more
+   * items before it starts. Idle callers are never delayed.
+   */
+  lingerMs?: number;
+  lingerAfter?: number;
 }
 
 /**
  * Group commit for hot-path writes: an item that arrives while the writer is idle is written at once,
  * alone (no added latency); items that arrive while flushes are under way are written together by the
  * next flush. So batches grow with load by themselves, and each task costs a fraction of a round trip
- * and of a commit instead of a whole one. A flush that throws fails every item it held.
+ * and of a commit instead of a whole one. Optionally a busy writer lingers before a flush to gather
+ * more. A flush that throws fails every item it held.
  */
 export class WriteBatcher<T, R> {
   private readonly pending: Array<{ item: T; resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
+  private lastBatchSize = 0;
+  private lingering: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<Array<ItemOutcome<R>>>,
@@ -32,8 +41,26 @@ export class WriteBatcher<T, R> {
   }
 
   private next(): void {
-    while (this.inFlight < this.limits.maxInFlight && this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.limits.maxBatch);
+    const { lingerMs = 0, lingerAfter = 2, maxBatch, maxInFlight } = this.limits;
+    if (this.lingering) {
+      // A full batch does not wait for the rest of the linger.
+      if (this.pending.length < maxBatch) return;
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+    }
+    const canFlush = this.pending.length > 0 && this.inFlight < maxInFlight;
+    if (canFlush && lingerMs > 0 && this.lastBatchSize >= lingerAfter && this.pending.length < maxBatch) {
+      // Busy: wait a little for more items; the flush after the wait never lingers again.
+      this.lastBatchSize = 0;
+      this.lingering = setTimeout(() => {
+        this.lingering = undefined;
+        this.next();
+      }, lingerMs);
+      return;
+    }
+    while (this.inFlight < maxInFlight && this.pending.length > 0) {
+      const batch = this.pending.splice(0, maxBatch);
+      this.lastBatchSize = batch.length;
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
