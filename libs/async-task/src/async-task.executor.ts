@@ -118,6 +118,13 @@ export class AsyncTaskExecutor {
     return this.load < this.options.maxLoad;
   }
 
+  /** How many more tasks of this cpuOverhead fit now (a guess for prefetching; unknown overhead: 1). */
+  tasksThatFit(cpuOverhead: number | undefined): number {
+    if (cpuOverhead === undefined) return 1;
+    if (cpuOverhead === 0) return Number.MAX_SAFE_INTEGER;
+    return Math.floor((this.options.maxLoad - this.load) / cpuOverhead);
+  }
+
   /** A task fits if it stays within the budget, or if nothing else holds any (an oversized task on an idle node). */
   canAdmit(cpuOverhead: number): boolean {
     return this.load === 0 || this.load + cpuOverhead <= this.options.maxLoad;

@@ -28,6 +28,10 @@ interface ReceiveState {
   refused: Promise<void> | null;
   /** Set when a claim failed (e.g. MySQL down): the loop backs off before fetching more. */
   claimFailed: boolean;
+  /** cpuOverhead of the last entry seen, to guess how many more fit before fetching them. */
+  lastOverhead?: number;
+  /** Whether the last round of fetches all brought an entry (the queue has more). */
+  backlog: boolean;
 }
 
 /**
@@ -82,7 +86,7 @@ export class AsyncTaskReceiver {
 
   /** Starts chains while there is room; each chain goes on fetching by itself until the queue is empty. */
   private async receiveLoop(taskType: string, worker: TaskEntryWorker): Promise<void> {
-    const state: ReceiveState = { chains: new Set(), refused: null, claimFailed: false };
+    const state: ReceiveState = { chains: new Set(), refused: null, claimFailed: false, backlog: false };
     while (!this.stopped) {
       try {
         if (state.claimFailed) {
@@ -104,21 +108,36 @@ export class AsyncTaskReceiver {
           await Promise.race(state.chains);
           continue;
         }
-        const token = `${this.options.nodeId}:${++this.tokenCounter}`;
-        const job = await worker.getNextJob(token, { block: true });
-        if (!job) continue;
-        const chain = this.chain(taskType, worker, job, token, state).finally(() => {
-          state.chains.delete(chain);
-          this.chainsInFlight.delete(chain);
-        });
-        state.chains.add(chain);
-        this.chainsInFlight.add(chain);
+        // Fetch for several chains at once (their requests leave in one write and their claims share a
+        // statement), as many as the budget likely fits going by this type's last task; at least one.
+        // Only while the queue has a backlog (the last round came back full): else one, to not ask in vain.
+        const fits = this.executor.tasksThatFit(state.lastOverhead);
+        const fetches = state.backlog ? Math.max(1, Math.min(MAX_CHAINS - state.chains.size, fits)) : 1;
+        const fetched = await Promise.all(Array.from({ length: fetches }, () => this.fetchChain(taskType, worker, state)));
+        state.backlog = fetched.every(Boolean);
       } catch (error) {
         if (this.stopped) break;
         this.logger.warn(`Receiving "${taskType}" failed: ${(error as Error).message}; retrying`);
         await this.backOff();
       }
     }
+  }
+
+  /**
+   * Fetches one entry (only one such call blocks while the queue is empty) and starts a chain with it.
+   * Answers whether there was an entry.
+   */
+  private async fetchChain(taskType: string, worker: TaskEntryWorker, state: ReceiveState): Promise<boolean> {
+    const token = `${this.options.nodeId}:${++this.tokenCounter}`;
+    const job = await worker.getNextJob(token, { block: true });
+    if (!job) return false;
+    const chain = this.chain(taskType, worker, job, token, state).finally(() => {
+      state.chains.delete(chain);
+      this.chainsInFlight.delete(chain);
+    });
+    state.chains.add(chain);
+    this.chainsInFlight.add(chain);
+    return true;
   }
 
   /**
@@ -129,6 +148,7 @@ export class AsyncTaskReceiver {
     let job: Job<TaskJobData> | undefined = first;
     while (job) {
       const { taskId, attempt, cpuOverhead } = job.data;
+      state.lastOverhead = cpuOverhead;
       const factory = this.registry.get(taskType);
       // Also put back an entry of a task still held here (its earlier attempt is ending): it is for another node.
       if (this.stopped || !factory || this.executor.isTracking(taskId) || !this.executor.canAdmit(cpuOverhead)) {
