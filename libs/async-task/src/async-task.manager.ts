@@ -15,13 +15,13 @@ import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
-import { snapshotOf } from './queued-task.js';
 import { newTaskId } from './task-id.js';
 import type { ProgressRecord } from './progress-record.js';
 import { ProgressStore } from './progress/progress.store.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskQueues } from './task-queues.js';
-import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
+import { describeError } from './task-attempt.runner.js';
+import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from './task-record.store.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
@@ -40,7 +40,7 @@ export class AsyncTaskManager {
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
     private readonly records: TaskRecordStore,
-    private readonly writes: TaskLifecycleWrites,
+    private readonly submissions: TaskSubmissions,
     private readonly queues: TaskQueues,
     private readonly registry: FactoryRegistry,
     private readonly events: ClusterEvents,
@@ -86,22 +86,16 @@ export class AsyncTaskManager {
       startedAt: null,
       finishedAt: null,
     } satisfies AsyncTaskRecord);
+    let notQueued: unknown;
     try {
-      await this.writes.insert(record);
+      notQueued = await this.submissions.submit(record, valid.delayMs);
     } catch (error) {
       if (isDuplicateKey(error)) throw new DuplicateTaskIdError(record.id);
       throw error;
     }
-    try {
-      await this.queues.publish(
-        record.taskType,
-        { taskId: record.id, attempt: 0, cpuOverhead: record.cpuOverhead, snapshot: snapshotOf(record) },
-        record.priority,
-        valid.delayMs,
-      );
-    } catch (error) {
+    if (notQueued) {
       // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
-      this.logger.warn(`Task ${record.id} saved but not queued yet (${(error as Error).message}); it will be republished`);
+      this.logger.warn(`Task ${record.id} saved but not queued yet (${describeError(notQueued)}); it will be republished`);
     }
     return record;
   }

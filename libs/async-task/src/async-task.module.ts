@@ -32,6 +32,7 @@ import { TaskQueues } from './task-queues.js';
 import { TaskRecordStore } from './task-record.store.js';
 import { TaskRecordBatchStore } from './task-record.batch-store.js';
 import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
+import { TaskSubmissions } from './task-submissions.js';
 
 /**
  * Background tasks across a cluster of nodes. Import once with `forRoot(options)` or
@@ -51,6 +52,7 @@ import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
     TaskRecordStore,
     TaskRecordBatchStore,
     TaskLifecycleWrites,
+    TaskSubmissions,
     TaskLogStore,
     LiveLogWriter,
     LiveLogArchiver,

@@ -14,8 +14,6 @@ import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
  * a task waiting for its claim holds its budget and would idle the node.
  */
 const LIMITS = { maxBatch: 100, maxInFlight: 1, lingerAfter: 4 };
-/** Submitters wait for their insert, so only a little. */
-const INSERT_LINGER_MS = 3;
 /** Nothing waits on a finished task's final write but observers of its end. */
 const FINISH_LINGER_MS = 10;
 /**
@@ -25,13 +23,13 @@ const FINISH_LINGER_MS = 10;
 const STATEMENT_TIMEOUT_MS = 10_000;
 
 /**
- * The three writes every task makes — insert, claim, finish — grouped across concurrent callers
- * (see WriteBatcher): a lone call costs one statement as before; under load one statement and one
- * commit serve many tasks. Each caller still gets its own answer.
+ * The three writes every task makes — insert, claim, finish — for many tasks per statement. Claims
+ * and finishes are grouped here across concurrent callers (see WriteBatcher), inserts by
+ * TaskSubmissions (which queues them in the same flush): a lone call costs one statement as before;
+ * under load one statement and one commit serve many tasks. Each caller still gets its own answer.
  */
 @Injectable()
 export class TaskLifecycleWrites {
-  private readonly inserts = new WriteBatcher<AsyncTaskRecord, void>((rows) => this.insertBatch(rows), { ...LIMITS, lingerMs: INSERT_LINGER_MS });
   private readonly claims = new WriteBatcher<{ id: string; attempt: number }, Date | null>((items) => this.claimBatch(items), LIMITS);
   private readonly finishes = new WriteBatcher<AttemptEnd, boolean>(
     async (ends) => (await this.answered(this.store.finishMany(ends), 'Recording task ends')).map((value) => ({ value })),
@@ -43,25 +41,11 @@ export class TaskLifecycleWrites {
     private readonly store: TaskRecordBatchStore,
   ) {}
 
-  /** Inserts a complete record. A failure (e.g. a duplicate id) is this record's own. */
-  insert(record: AsyncTaskRecord): Promise<void> {
-    return this.inserts.write(record);
-  }
-
   /**
-   * 0 → 1 on this node for the attempt after `attempt`. Answers the claim's time (the record's new
-   * `startedAt`), or null when the task was cancelled or claimed elsewhere.
+   * Inserts complete records in one statement (the caller batches them, see TaskSubmissions). Each
+   * gets its own outcome: a failure such as a duplicate id is that record's alone.
    */
-  claim(id: string, attempt: number): Promise<Date | null> {
-    return this.claims.write({ id, attempt });
-  }
-
-  /** 1 → final for one attempt; false if that attempt no longer owns the record. */
-  finish(end: AttemptEnd): Promise<boolean> {
-    return this.finishes.write(end);
-  }
-
-  private async insertBatch(rows: AsyncTaskRecord[]): Promise<Array<ItemOutcome<void>>> {
+  async insertMany(rows: AsyncTaskRecord[]): Promise<Array<ItemOutcome<void>>> {
     try {
       await this.answered(this.store.insertMany(rows), 'Inserting tasks');
       return rows.map(() => ({ value: undefined }));
@@ -77,6 +61,19 @@ export class TaskLifecycleWrites {
         ),
       ),
     );
+  }
+
+  /**
+   * 0 → 1 on this node for the attempt after `attempt`. Answers the claim's time (the record's new
+   * `startedAt`), or null when the task was cancelled or claimed elsewhere.
+   */
+  claim(id: string, attempt: number): Promise<Date | null> {
+    return this.claims.write({ id, attempt });
+  }
+
+  /** 1 → final for one attempt; false if that attempt no longer owns the record. */
+  finish(end: AttemptEnd): Promise<boolean> {
+    return this.finishes.write(end);
   }
 
   private async claimBatch(items: Array<{ id: string; attempt: number }>): Promise<Array<ItemOutcome<Date | null>>> {

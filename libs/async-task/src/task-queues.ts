@@ -5,7 +5,8 @@ import type { QueuedTaskSnapshot } from './queued-task.js';
 import { jobIdOf } from './redis-keys.js';
 import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
 
-interface Publication {
+/** One queue entry to add. */
+export interface Publication {
   taskType: string;
   data: TaskJobData;
   priority: number;
@@ -29,7 +30,7 @@ export interface TaskJobData {
 @Injectable()
 export class TaskQueues {
   private readonly queues = new Map<string, Queue<TaskJobData>>();
-  private readonly publications = new WriteBatcher<Publication, void>((batch) => this.publishBatch(batch), {
+  private readonly publications = new WriteBatcher<Publication, void>((batch) => this.publishNow(batch), {
     maxBatch: 100,
     maxInFlight: 2,
   });
@@ -56,7 +57,8 @@ export class TaskQueues {
     return this.publications.write({ taskType, data, priority, delayMs });
   }
 
-  private async publishBatch(batch: Publication[]): Promise<Array<ItemOutcome<void>>> {
+  /** Adds these entries now, in one round trip per task type; each gets its own outcome. */
+  async publishNow(batch: Publication[]): Promise<Array<ItemOutcome<void>>> {
     const byType = new Map<string, Publication[]>();
     for (const publication of batch) {
       const entries = byType.get(publication.taskType);
