@@ -21,6 +21,8 @@ const FINISH_LINGER_MS = 10;
  * after a network cut a query can stay unanswered forever, and it would hold a flush slot for everyone.
  */
 const STATEMENT_TIMEOUT_MS = 10_000;
+/** Tries of a claim batch chosen as a deadlock victim before its entries go back to the queue. */
+const DEADLOCK_RETRIES = 3;
 
 /**
  * The three writes every task makes — insert, claim, finish — for many tasks per statement. Claims
@@ -78,11 +80,24 @@ export class TaskLifecycleWrites {
 
   private async claimBatch(items: Array<{ id: string; attempt: number }>): Promise<Array<ItemOutcome<Date | null>>> {
     const at = new Date();
-    const claimed = await this.answered(this.store.claimMany(items, this.options.nodeId, at), 'Claiming tasks');
-    return claimed.map((won) => ({ value: won ? at : null }));
+    // InnoDB rolls a deadlock victim back whole, so trying again at once is safe (and what it asks for);
+    // failing the batch would put every entry back and make the node back off.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const claimed = await this.answered(this.store.claimMany(items, this.options.nodeId, at), 'Claiming tasks');
+        return claimed.map((won) => ({ value: won ? at : null }));
+      } catch (error) {
+        if (attempt >= DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+      }
+    }
   }
 
   private answered<T>(statement: Promise<T>, what: string): Promise<T> {
     return withTimeout(statement, STATEMENT_TIMEOUT_MS, what);
   }
+}
+
+function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.code === 'ER_LOCK_DEADLOCK' || e?.driverError?.code === 'ER_LOCK_DEADLOCK';
 }

@@ -18,6 +18,10 @@ export interface AttemptEnd {
  * change stays fenced on (id, status, attempt). When a batch changes fewer rows than it holds, one
  * read tells which rows are this writer's, so each item still gets its own answer; that read also
  * makes a retried batch idempotent (a write that landed but whose answer was lost counts as done).
+ *
+ * The statements force the primary key: with an IN list and few rows in the status being left, the
+ * optimizer prefers the (status, task_type) index, scans every WAITING or RUNNING row and locks them
+ * all, which serialises writers and deadlocks against concurrent inserts (seen with two nodes).
  */
 @Injectable()
 export class TaskRecordBatchStore {
@@ -48,7 +52,7 @@ export class TaskRecordBatchStore {
     const claimed = new Set<string>();
     for (const [attempt, ids] of groupBy(claims, (claim) => claim.attempt)) {
       const result = await this.records.query(
-        `UPDATE async_task_record SET status = ?, attempt = ?, executor = ?, started_at = ?, updated_at = ?
+        `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, attempt = ?, executor = ?, started_at = ?, updated_at = ?
          WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
         [AsyncTaskStatus.RUNNING, attempt + 1, nodeId, at, at, ...ids, AsyncTaskStatus.WAITING, attempt],
       );
@@ -58,7 +62,7 @@ export class TaskRecordBatchStore {
       }
       // Some were cancelled or claimed elsewhere: ours are the rows this very claim wrote.
       const rows: Array<{ id: string }> = await this.records.query(
-        `SELECT id FROM async_task_record WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ? AND executor = ? AND started_at = ?`,
+        `SELECT id FROM async_task_record FORCE INDEX (PRIMARY) WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ? AND executor = ? AND started_at = ?`,
         [...ids, AsyncTaskStatus.RUNNING, attempt + 1, nodeId, at],
       );
       for (const row of rows) claimed.add(key(row.id, attempt));
@@ -75,7 +79,7 @@ export class TaskRecordBatchStore {
       const reasons = group.filter((end) => end.failedReason !== null);
       const reasonSql = reasons.length === 0 ? 'NULL' : `CASE id ${reasons.map(() => 'WHEN ? THEN ?').join(' ')} ELSE NULL END`;
       const result = await this.records.query(
-        `UPDATE async_task_record SET status = ?, failed_reason = ${reasonSql},
+        `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = ${reasonSql},
          finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3)
          WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
         [status, ...reasons.flatMap((end) => [end.id, end.failedReason]), ...ids, AsyncTaskStatus.RUNNING, attempt],
@@ -86,7 +90,7 @@ export class TaskRecordBatchStore {
       }
       // Some attempts were taken over (failover) meanwhile, or this is a retry of a batch that landed.
       const rows: Array<{ id: string }> = await this.records.query(
-        `SELECT id FROM async_task_record WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
+        `SELECT id FROM async_task_record FORCE INDEX (PRIMARY) WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
         [...ids, status, attempt],
       );
       for (const row of rows) written.add(key(row.id, attempt));
