@@ -101,18 +101,22 @@ describe('batched lifecycle writes (real Redis and MySQL)', () => {
     const { app, manager } = await node('api', { worker: false });
     const batch = app.get(TaskRecordBatchStore, { strict: false });
     const records = app.get(TaskRecordStore, { strict: false });
-    const ids = await Promise.all(['ok', 'bad', 'lost'].map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
-    expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual([true, true, true]);
-    // The failover scan took the third attempt away (1 → 5) before its end was written.
+    const ids = await Promise.all(['ok', 'bad', 'lost', 'given up'].map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
+    expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual([true, true, true, true]);
+    // The failover scan took the third attempt away (1 → 5), and failed the fourth for good (1 → 3),
+    // before their ends were written.
     expect(await records.markOffline(ids[2], 1, true)).toBe(true);
+    expect(await records.failLost(ids[3], 1, 'its nodes kept dying')).toBe(true);
 
     const ends = [
       { id: ids[0], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
       { id: ids[1], attempt: 1, status: AsyncTaskStatus.FAILED, failedReason: "disk on fire, it's bad" },
       { id: ids[2], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
+      { id: ids[3], attempt: 1, status: AsyncTaskStatus.FAILED, failedReason: 'out of memory' },
     ];
-    expect(await batch.finishMany(ends)).toEqual([true, true, false]);
-    expect(await batch.finishMany(ends)).toEqual([true, true, false]);
+    expect(await batch.finishMany(ends)).toEqual([true, true, false, false]);
+    expect(await batch.finishMany(ends)).toEqual([true, true, false, false]);
+    expect(await statusOf(ids[3])).toMatchObject({ status: AsyncTaskStatus.FAILED, failed_reason: 'its nodes kept dying' });
     expect(await statusOf(ids[0])).toMatchObject({ status: AsyncTaskStatus.SUCCESS, failed_reason: null });
     expect(await statusOf(ids[1])).toMatchObject({ status: AsyncTaskStatus.FAILED, failed_reason: "disk on fire, it's bad" });
     expect(await statusOf(ids[2])).toMatchObject({ status: AsyncTaskStatus.OFFLINE, attempt: 1 });

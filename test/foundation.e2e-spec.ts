@@ -8,9 +8,11 @@ import {
   InvalidAsyncTaskError,
   InvalidAsyncTaskOptionsError,
 } from '../libs/async-task/src/index.js';
+import { TaskQueues } from '../libs/async-task/src/task-queues.js';
 import { RunJournal, SleepTask } from './support/sample-tasks.js';
 import { TestDatabase } from './support/test-database.js';
 import { uniqueName } from './support/test-environment.js';
+import { waitFor } from './support/wait-for.js';
 import { startTestNode, type TestNode } from './support/test-node.js';
 
 const NODE_NAME = Symbol('NODE_NAME');
@@ -157,6 +159,20 @@ describe('library foundation (real Redis and MySQL)', () => {
     for (const small of smallRuns) expect(small.end! <= bigRun.start || small.start >= bigRun.end!).toBe(true);
     // The two small ones (80 ≤ 100) overlapped.
     expect(Math.max(smallRuns[0].start, smallRuns[1].start)).toBeLessThan(Math.min(smallRuns[0].end!, smallRuns[1].end!));
+  });
+
+  it('drops a stale copy of the entry of a task it runs, and goes on receiving that type', async () => {
+    const { app, manager } = await node('node-a', { maxLoad: 200 });
+    const long = await manager.submitAsyncTask({ name: 'long', taskType: 'sleep', params: { ms: 4000 }, cpuOverhead: 100 });
+    await waitFor('the long task to run', async () => (await manager.getTask(long.id)).status === AsyncTaskStatus.RUNNING || undefined);
+    // What a republication racing with the claim leaves behind: an entry for the attempt already claimed.
+    await app.get(TaskQueues, { strict: false }).publish('sleep', { taskId: long.id, attempt: 0, cpuOverhead: 100 }, 0, 0);
+    const short = await manager.submitAsyncTask({ name: 'short', taskType: 'sleep', params: { ms: 10 }, cpuOverhead: 100 });
+    const shortDone = await manager.waitForExit(short.id, 3000);
+    expect(shortDone.status).toBe(AsyncTaskStatus.SUCCESS);
+    expect((await manager.getTask(long.id)).status).toBe(AsyncTaskStatus.RUNNING);
+    expect((await manager.waitForExit(long.id, 10000)).attempt).toBe(1);
+    expect(journal.runs.filter((run) => run.taskId === long.id)).toHaveLength(1);
   });
 
   it('gives refused work to another node with room', async () => {

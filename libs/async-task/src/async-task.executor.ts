@@ -109,6 +109,16 @@ export class AsyncTaskExecutor {
     return this.executions.has(taskId);
   }
 
+  /**
+   * The attempt this node holds the task at, if it holds it: the record's attempt count once claimed
+   * (entries carry the count before their claim, so an entry with a lower one is stale).
+   */
+  trackedAttempt(taskId: string): number | undefined {
+    const execution = this.executions.get(taskId);
+    if (!execution) return undefined;
+    return execution.record ? execution.record.attempt : execution.attempt + 1;
+  }
+
   runningTaskIds(): string[] {
     return [...this.executions.keys()];
   }
@@ -130,7 +140,7 @@ export class AsyncTaskExecutor {
     return this.load === 0 || this.load + cpuOverhead <= this.options.maxLoad;
   }
 
-  /** Resolves at the next exit of a running task on this node (capacity may have been freed). */
+  /** Resolves when a task's budget is freed or a task leaves this node. */
   nextExit(): Promise<void> {
     return new Promise((resolve) => this.capacityWaiters.push(resolve));
   }
@@ -157,7 +167,9 @@ export class AsyncTaskExecutor {
   release(execution: Execution): void {
     if (this.executions.get(execution.taskId) !== execution) return;
     this.executions.delete(execution.taskId);
-    this.freeBudget(execution);
+    if (execution.holdsBudget) this.freeBudget(execution);
+    // Its budget may be free already, but a receiver may be waiting for this task to leave the node.
+    else this.wakeWaiters();
   }
 
   /**
@@ -168,6 +180,10 @@ export class AsyncTaskExecutor {
     if (!execution.holdsBudget) return;
     execution.holdsBudget = false;
     this.load -= execution.cpuOverhead;
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
     const waiters = this.capacityWaiters;
     this.capacityWaiters = [];
     for (const wake of waiters) wake();

@@ -20,6 +20,7 @@ import type { ProgressRecord } from './progress-record.js';
 import { ProgressStore } from './progress/progress.store.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskQueues } from './task-queues.js';
+import { hasMysqlCode } from './mysql-errors.js';
 import { describeError } from './task-attempt.runner.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from './task-record.store.js';
@@ -90,7 +91,7 @@ export class AsyncTaskManager {
     try {
       notQueued = await this.submissions.submit(record, valid.delayMs);
     } catch (error) {
-      if (isDuplicateKey(error)) throw new DuplicateTaskIdError(record.id);
+      if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
       throw error;
     }
     if (notQueued) {
@@ -191,9 +192,4 @@ export class AsyncTaskManager {
       unsubscribe();
     }
   }
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.code === 'ER_DUP_ENTRY' || e?.driverError?.code === 'ER_DUP_ENTRY';
 }

@@ -20,6 +20,8 @@ import { TaskRecordStore } from './task-record.store.js';
  * Redis call, and again while there is room. Overlapping chains keep the node fed while claims commit.
  */
 const MAX_CHAINS = 16;
+/** Longest wait before fetching again after an entry was put back (see untilNextExitOrStop). */
+const REFUSED_WAIT_MAX_MS = 1000;
 
 /** What the chains of one task type share. */
 interface ReceiveState {
@@ -150,8 +152,15 @@ export class AsyncTaskReceiver {
       const { taskId, attempt, cpuOverhead } = job.data;
       state.lastOverhead = cpuOverhead;
       const factory = this.registry.get(taskType);
-      // Also put back an entry of a task still held here (its earlier attempt is ending): it is for another node.
-      if (this.stopped || !factory || this.executor.isTracking(taskId) || !this.executor.canAdmit(cpuOverhead)) {
+      const held = this.executor.trackedAttempt(taskId);
+      if (held !== undefined && held > attempt) {
+        // A stale copy of an entry this node already claimed (e.g. republished while it was being
+        // claimed): its claim could only fail, so drop it and go on.
+        job = await this.completeAndFetchNext(taskType, worker, job, token, state);
+        continue;
+      }
+      // An entry for a newer attempt of a task whose older attempt is still ending here goes back too.
+      if (this.stopped || !factory || held !== undefined || !this.executor.canAdmit(cpuOverhead)) {
         state.refused ??= this.untilNextExitOrStop();
         await job.moveToWait(token).catch(() => undefined);
         return;
@@ -171,14 +180,25 @@ export class AsyncTaskReceiver {
       // Null: a stale entry (cancelled while queued, or claimed already through an earlier publication).
       if (record) this.executor.start(execution, record, factory);
       else this.executor.release(execution);
-      try {
-        const fetchNext = !this.stopped && !state.refused && !state.claimFailed && this.executor.hasRoom();
-        job = await worker.completeAndFetchNext(job, token, fetchNext);
-      } catch (error) {
-        // The entry stays behind, stale: whoever fetches it finds the claim fenced off and drops it.
-        this.logger.warn(`Completing a "${taskType}" queue entry failed: ${(error as Error).message}`);
-        return;
-      }
+      job = await this.completeAndFetchNext(taskType, worker, job, token, state);
+    }
+  }
+
+  /** Completes a handled entry and takes the next one in the same call while there is room. */
+  private async completeAndFetchNext(
+    taskType: string,
+    worker: TaskEntryWorker,
+    job: Job<TaskJobData>,
+    token: string,
+    state: ReceiveState,
+  ): Promise<Job<TaskJobData> | undefined> {
+    try {
+      const fetchNext = !this.stopped && !state.refused && !state.claimFailed && this.executor.hasRoom();
+      return await worker.completeAndFetchNext(job, token, fetchNext);
+    } catch (error) {
+      // The entry stays behind, stale: whoever fetches it finds the claim fenced off and drops it.
+      this.logger.warn(`Completing a "${taskType}" queue entry failed: ${(error as Error).message}`);
+      return undefined;
     }
   }
 
@@ -186,8 +206,14 @@ export class AsyncTaskReceiver {
     return new Promise((resolve) => setTimeout(resolve, 1000));
   }
 
+  /**
+   * After a refusal: until a task leaves this node (room, or the held task is gone), or at most a
+   * second, so that a wake-up missed for any reason costs one refetch, never a stuck task type.
+   */
   private untilNextExitOrStop(): Promise<void> {
-    return Promise.race([this.executor.nextExit(), this.stopping]);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, REFUSED_WAIT_MAX_MS)));
+    return Promise.race([this.executor.nextExit(), this.stopping, bound]).finally(() => clearTimeout(timer));
   }
 
   /** The claimed record, or null when the entry is stale. Throws when the claim could not be made. */
@@ -212,5 +238,7 @@ export class AsyncTaskReceiver {
     this.workers.clear();
     await Promise.allSettled(workers.map((worker) => worker.close(true)));
     await Promise.allSettled(this.loops.splice(0));
+    // A fetch that was answered just as the loops stopped started a chain late; it refuses its entry.
+    await Promise.allSettled([...this.chainsInFlight]);
   }
 }

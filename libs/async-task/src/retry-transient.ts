@@ -60,11 +60,17 @@ const ATTEMPT_TIMEOUT_MS = 10_000;
  * MySQL outage delays status writes instead of dropping them. Other errors are thrown. Writes must be
  * idempotent (ours are conditional updates or insert-or-ignore), since a timed-out one may have landed.
  */
-export async function retryTransient<T>(what: string, write: () => Promise<T>, logger: Logger, maxWaitMs = 2000): Promise<T> {
+export async function retryTransient<T>(
+  what: string,
+  write: () => Promise<T>,
+  logger: Logger,
+  maxWaitMs = 2000,
+  attemptTimeoutMs = ATTEMPT_TIMEOUT_MS,
+): Promise<T> {
   let wait = 100;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withTimeout(write(), ATTEMPT_TIMEOUT_MS, what);
+      return await withTimeout(write(), attemptTimeoutMs, what);
     } catch (error) {
       if (!isTransientDatabaseError(error)) throw error;
       if (attempt === 1 || attempt % 10 === 0) {

@@ -13,6 +13,9 @@ import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 
+/** Longer than a finish can wait in its batcher: one flush under way plus its own, 10 s each at most. */
+const FINISH_ATTEMPT_TIMEOUT_MS = 25_000;
+
 /**
  * Runs one claimed attempt from factory to recorded end: creates the task, streams its log, tracks its
  * progress, and writes its final status (retried through database outages, fenced on the attempt).
@@ -44,7 +47,7 @@ export class TaskAttemptRunner {
       if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
-      failedReason = describeError(error);
+      failedReason = truncateReason(describeError(error));
       log.error(error instanceof Error ? error : failedReason);
     }
     if (execution.interrupted) {
@@ -87,10 +90,14 @@ export class TaskAttemptRunner {
         this.logger);
       }
       if (execution.handedOver) return;
+      // The batched write times its statement out by itself (10 s); waiting longer here than a queued
+      // item can take keeps a retry from adding a second copy of an end that is still queued.
       const written = await retryTransient(
         `Recording the end of task ${taskId}`,
         () => this.writes.finish({ id: taskId, attempt, status, failedReason }),
         this.logger,
+        2000,
+        FINISH_ATTEMPT_TIMEOUT_MS,
       );
       if (!written) {
         this.logger.warn(`Task ${taskId} attempt ${attempt} ended, but a newer attempt owns the record; its result is discarded`);
@@ -106,4 +113,14 @@ export class TaskAttemptRunner {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
+}
+
+/**
+ * The reason column is TEXT (64 KiB) and is written in batches with other tasks' ends, so one huge
+ * error message must not fail the statement for all of them; the full error is in the task's log.
+ */
+const MAX_REASON_CHARS = 4000;
+
+function truncateReason(reason: string): string {
+  return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS)}… (truncated; the full error is in the log)`;
 }

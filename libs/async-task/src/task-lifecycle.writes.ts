@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
+import { hasMysqlCode } from './mysql-errors.js';
 import { withTimeout } from './retry-transient.js';
 import { type AttemptEnd, TaskRecordBatchStore } from './task-record.batch-store.js';
 import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
@@ -48,21 +49,29 @@ export class TaskLifecycleWrites {
    * gets its own outcome: a failure such as a duplicate id is that record's alone.
    */
   async insertMany(rows: AsyncTaskRecord[]): Promise<Array<ItemOutcome<void>>> {
+    let failure: unknown;
     try {
       await this.answered(this.store.insertMany(rows), 'Inserting tasks');
       return rows.map(() => ({ value: undefined }));
     } catch (error) {
-      if (rows.length === 1) return [{ error }];
+      failure = error;
     }
-    // One bad row (a caller's duplicate id) fails the statement: row by row, only that caller fails.
-    return Promise.all(
-      rows.map((row) =>
-        this.answered(this.store.insertMany([row]), 'Inserting a task').then(
-          () => ({ value: undefined }),
-          (error: unknown) => ({ error }),
+    if (hasMysqlCode(failure, 'ER_DUP_ENTRY')) {
+      if (rows.length === 1) return [{ error: failure }];
+      // One caller's taken id fails the statement: row by row, only that caller fails.
+      return Promise.all(
+        rows.map((row) =>
+          this.answered(this.store.insertMany([row]), 'Inserting a task').then(
+            () => ({ value: undefined }),
+            (error: unknown) => ({ error }),
+          ),
         ),
-      ),
-    );
+      );
+    }
+    // An outage or an answer that never came: the statement may have landed. Where the database can
+    // say, each caller learns the truth (its row exists, with its creation time), else the error.
+    const created = await this.answered(this.store.createdTimes(rows.map((row) => row.id)), 'Checking inserted tasks').catch(() => undefined);
+    return rows.map((row) => (created?.get(row.id) === row.createdAt.getTime() ? { value: undefined } : { error: failure }));
   }
 
   /**
@@ -87,7 +96,7 @@ export class TaskLifecycleWrites {
         const claimed = await this.answered(this.store.claimMany(items, this.options.nodeId, at), 'Claiming tasks');
         return claimed.map((won) => ({ value: won ? at : null }));
       } catch (error) {
-        if (attempt >= DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+        if (attempt >= DEADLOCK_RETRIES || !hasMysqlCode(error, 'ER_LOCK_DEADLOCK')) throw error;
       }
     }
   }
@@ -95,9 +104,4 @@ export class TaskLifecycleWrites {
   private answered<T>(statement: Promise<T>, what: string): Promise<T> {
     return withTimeout(statement, STATEMENT_TIMEOUT_MS, what);
   }
-}
-
-function isDeadlock(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.code === 'ER_LOCK_DEADLOCK' || e?.driverError?.code === 'ER_LOCK_DEADLOCK';
 }

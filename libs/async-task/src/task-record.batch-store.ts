@@ -44,6 +44,15 @@ export class TaskRecordBatchStore {
     await this.records.query(this.insertPrefix + rows.map(() => tuple).join(', '), values);
   }
 
+  /** Creation time (epoch ms) of each of these records that exists. */
+  async createdTimes(ids: string[]): Promise<Map<string, number>> {
+    const rows: Array<{ id: string; created_at: Date }> = await this.records.query(
+      `SELECT id, created_at FROM async_task_record WHERE id IN (${placeholders(ids)})`,
+      ids,
+    );
+    return new Map(rows.map((row) => [row.id, new Date(row.created_at).getTime()]));
+  }
+
   /**
    * 0 → 1 for each (id, attempt) that is still WAITING at that attempt, as attempt + 1 on `nodeId`
    * started at `at`. Answers, item by item, whether this call claimed it.
@@ -89,11 +98,13 @@ export class TaskRecordBatchStore {
         continue;
       }
       // Some attempts were taken over (failover) meanwhile, or this is a retry of a batch that landed.
-      const rows: Array<{ id: string }> = await this.records.query(
-        `SELECT id FROM async_task_record FORCE INDEX (PRIMARY) WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
+      // Ours are the rows with our status and reason (a failover's FAILED has a reason of its own).
+      const rows: Array<{ id: string; failed_reason: string | null }> = await this.records.query(
+        `SELECT id, failed_reason FROM async_task_record FORCE INDEX (PRIMARY) WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
         [...ids, status, attempt],
       );
-      for (const row of rows) written.add(key(row.id, attempt));
+      const reasonOf = new Map(group.map((end) => [end.id, end.failedReason]));
+      for (const row of rows) if (row.failed_reason === reasonOf.get(row.id)) written.add(key(row.id, attempt));
     }
     return ends.map((end) => written.has(key(end.id, end.attempt)));
   }

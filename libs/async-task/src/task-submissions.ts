@@ -5,6 +5,10 @@ import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 import { type Publication, TaskQueues } from './task-queues.js';
 import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
 
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Generous room for a row's other columns (name ≤ 255 characters, ids, dates) in the statement. */
+const ROW_OVERHEAD_BYTES = 2048;
+
 interface Submission {
   record: AsyncTaskRecord;
   delayMs: number;
@@ -14,7 +18,8 @@ interface Submission {
  * A submission's two writes, batched together: the records of concurrent submissions are inserted by
  * one statement, and as soon as it commits their first queue entries are added in one round trip
  * (never before: an entry must not be claimable before its record exists). Two batches may be under
- * way, so one inserts while the other is queued. A busy submitter lingers 3 ms to gather more.
+ * way, so one inserts while the other is queued. A busy submitter lingers 3 ms to gather more; a
+ * batch holds at most 100 records and 4 MiB.
  */
 @Injectable()
 export class TaskSubmissions {
@@ -23,6 +28,10 @@ export class TaskSubmissions {
     maxInFlight: 2,
     lingerMs: 3,
     lingerAfter: 4,
+    // A statement must stay well under max_allowed_packet (16 MiB on MariaDB by default) however big
+    // the params; a single record larger than this still goes alone.
+    maxWeight: MAX_BATCH_BYTES,
+    weigh: (submission) => Buffer.byteLength(submission.record.params) + ROW_OVERHEAD_BYTES,
   });
 
   constructor(

@@ -78,26 +78,54 @@ describe('WriteBatcher', () => {
     void batcher.write(3);
     finishNext();
     await settled();
+    // The last batch held 1: no lingering.
     expect(batches).toEqual([[1], [2, 3]]);
-    finishNext();
-    await settled();
-    // The last batch held 2: busy, so item 4 waits for company.
-    const lingerStart = Date.now();
     const fourth = batcher.write(4);
     void batcher.write(5);
+    const lingerStart = Date.now();
+    finishNext();
     await settled();
+    // The last batch held 2 and items kept coming: busy, so 4 and 5 wait for company.
     expect(batches).toHaveLength(2);
     await waitUntil(() => batches.length === 3);
     expect(Date.now() - lingerStart).toBeGreaterThanOrEqual(35);
     expect(batches[2]).toEqual([4, 5]);
+
+    // Still busy (last batch 2), but a batch that is already full goes at once.
+    const full = [6, 7, 8].map((item) => batcher.write(item));
     finishNext();
     await expect(fourth).resolves.toBe(40);
-
-    // Busy again (last batch 2): a batch that fills up goes at once.
-    const full = [6, 7, 8].map((item) => batcher.write(item));
     await settled();
     expect(batches[3]).toEqual([6, 7, 8]);
     finishNext();
     await expect(Promise.all(full)).resolves.toEqual([60, 70, 80]);
+  });
+
+  it('writes at once again after going idle, however big the last batch was', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1, lingerMs: 5000, lingerAfter: 2 });
+    const first = [1, 2, 3].map((item) => batcher.write(item));
+    finishNext();
+    await settled();
+    finishNext();
+    await Promise.all(first);
+    await settled();
+    expect(batches).toEqual([[1], [2, 3]]);
+    const alone = batcher.write(4);
+    expect(batches).toEqual([[1], [2, 3], [4]]);
+    finishNext();
+    await expect(alone).resolves.toBe(40);
+  });
+
+  it('keeps a batch within maxWeight, except a single heavier item, which goes alone', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1, maxWeight: 10, weigh: (item: number) => item });
+    const all = [1, 4, 4, 4, 20].map((item) => batcher.write(item));
+    for (let i = 0; i < 4; i++) {
+      finishNext();
+      await settled();
+    }
+    await Promise.all(all);
+    expect(batches).toEqual([[1], [4, 4], [4], [20]]);
   });
 });

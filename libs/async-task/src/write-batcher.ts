@@ -1,7 +1,7 @@
 /** The outcome of one item of a batch: its own result, or its own error. */
 export type ItemOutcome<R> = { value: R } | { error: unknown };
 
-export interface WriteBatcherLimits {
+export interface WriteBatcherLimits<T = unknown> {
   /** Most items written in one flush. */
   maxBatch: number;
   /** Most flushes under way at once; items that arrive meanwhile wait for the next one. */
@@ -12,6 +12,9 @@ export interface WriteBatcherLimits {
    */
   lingerMs?: number;
   lingerAfter?: number;
+  /** With `weigh`: most total weight per flush (e.g. bytes of a statement); a flush holds at least one item. */
+  maxWeight?: number;
+  weigh?: (item: T) => number;
 }
 
 /**
@@ -29,7 +32,7 @@ export class WriteBatcher<T, R> {
 
   constructor(
     private readonly flush: (items: T[]) => Promise<Array<ItemOutcome<R>>>,
-    private readonly limits: WriteBatcherLimits,
+    private readonly limits: WriteBatcherLimits<T>,
   ) {}
 
   /** Writes `item` with whatever else is waiting; settles with this item's own outcome. */
@@ -59,14 +62,30 @@ export class WriteBatcher<T, R> {
       return;
     }
     while (this.inFlight < maxInFlight && this.pending.length > 0) {
-      const batch = this.pending.splice(0, maxBatch);
+      const batch = this.pending.splice(0, this.batchLength(maxBatch));
       this.lastBatchSize = batch.length;
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
+        // Gone idle: the next caller is alone and must not wait for company.
+        if (this.pending.length === 0 && this.inFlight === 0) this.lastBatchSize = 0;
         this.next();
       });
     }
+  }
+
+  /** How many pending items the next flush takes: up to maxBatch, and within maxWeight if set. */
+  private batchLength(maxBatch: number): number {
+    const { weigh, maxWeight } = this.limits;
+    if (!weigh || maxWeight === undefined) return maxBatch;
+    let weight = 0;
+    let length = 0;
+    while (length < Math.min(maxBatch, this.pending.length)) {
+      weight += weigh(this.pending[length].item);
+      if (length > 0 && weight > maxWeight) break;
+      length++;
+    }
+    return length;
   }
 
   private async run(batch: typeof this.pending): Promise<void> {
