@@ -3,7 +3,6 @@ import type { Job } from 'bullmq';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import { AsyncTaskExecutor } from './async-task.executor.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
-import type { Execution } from './execution.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { FactoryRegistry } from './factory-registry.js';
 import { RedisConnections } from './redis-connections.js';
@@ -47,7 +46,8 @@ export class AsyncTaskReceiver {
   private readonly logger = new Logger(AsyncTaskReceiver.name);
   private readonly workers = new Map<string, TaskEntryWorker>();
   private readonly loops: Promise<void>[] = [];
-  private readonly chainsInFlight = new Set<Promise<void>>();
+  /** One per task type received here; stop() waits for all their chains. */
+  private readonly states: ReceiveState[] = [];
   private stopped = true;
   private tokenCounter = 0;
   private wakeOnStop: () => void = () => {};
@@ -89,6 +89,7 @@ export class AsyncTaskReceiver {
   /** Starts chains while there is room; each chain goes on fetching by itself until the queue is empty. */
   private async receiveLoop(taskType: string, worker: TaskEntryWorker): Promise<void> {
     const state: ReceiveState = { chains: new Set(), refused: null, claimFailed: false, backlog: false };
+    this.states.push(state);
     while (!this.stopped) {
       try {
         if (state.claimFailed) {
@@ -133,12 +134,8 @@ export class AsyncTaskReceiver {
     const token = `${this.options.nodeId}:${++this.tokenCounter}`;
     const job = await worker.getNextJob(token, { block: true });
     if (!job) return false;
-    const chain = this.chain(taskType, worker, job, token, state).finally(() => {
-      state.chains.delete(chain);
-      this.chainsInFlight.delete(chain);
-    });
+    const chain = this.chain(taskType, worker, job, token, state).finally(() => state.chains.delete(chain));
     state.chains.add(chain);
-    this.chainsInFlight.add(chain);
     return true;
   }
 
@@ -168,7 +165,7 @@ export class AsyncTaskReceiver {
       const execution = this.executor.reserve(taskId, attempt, cpuOverhead);
       let record: AsyncTaskRecord | null;
       try {
-        record = await this.claim(job, execution);
+        record = await this.claim(job);
       } catch (error) {
         this.executor.release(execution);
         // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
@@ -217,13 +214,13 @@ export class AsyncTaskReceiver {
   }
 
   /** The claimed record, or null when the entry is stale. Throws when the claim could not be made. */
-  private async claim(job: Job<TaskJobData>, execution: Execution): Promise<AsyncTaskRecord | null> {
+  private async claim(job: Job<TaskJobData>): Promise<AsyncTaskRecord | null> {
     const { taskId, attempt, cpuOverhead, snapshot } = job.data;
     const claimedAt = await this.writes.claim(taskId, attempt);
     if (!claimedAt) return null;
     if (snapshot) return claimedRecord({ taskId, attempt, cpuOverhead, nodeId: this.options.nodeId, claimedAt }, snapshot);
     // A republished entry carries no snapshot. Once claimed, the task is ours to start: wait out a hiccup.
-    return retryTransient(`Reading claimed task ${execution.taskId}`, () => this.records.findById(taskId), this.logger);
+    return retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger);
   }
 
   /** Stops claiming: no new fetches; entries already fetched but not claimed go back to the queue. */
@@ -233,12 +230,17 @@ export class AsyncTaskReceiver {
     this.wakeOnStop();
     this.registry.off('registered', this.onRegistered);
     // Claims already under way finish first (their task starts and is drained like any other).
-    await Promise.allSettled([...this.chainsInFlight]);
+    await this.chainsSettled();
     const workers = [...this.workers.values()];
     this.workers.clear();
     await Promise.allSettled(workers.map((worker) => worker.close(true)));
     await Promise.allSettled(this.loops.splice(0));
     // A fetch that was answered just as the loops stopped started a chain late; it refuses its entry.
-    await Promise.allSettled([...this.chainsInFlight]);
+    await this.chainsSettled();
+    this.states.splice(0);
+  }
+
+  private chainsSettled(): Promise<unknown> {
+    return Promise.allSettled(this.states.flatMap((state) => [...state.chains]));
   }
 }

@@ -59,7 +59,8 @@ export class TaskRecordBatchStore {
    */
   async claimMany(claims: Array<{ id: string; attempt: number }>, nodeId: string, at: Date): Promise<boolean[]> {
     const claimed = new Set<string>();
-    for (const [attempt, ids] of groupBy(claims, (claim) => claim.attempt)) {
+    for (const [attempt, group] of groupInIdOrder(claims, (claim) => claim.attempt)) {
+      const ids = group.map((claim) => claim.id);
       const result = await this.records.query(
         `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, attempt = ?, executor = ?, started_at = ?, updated_at = ?
          WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
@@ -82,7 +83,7 @@ export class TaskRecordBatchStore {
   /** 1 → final for each attempt that still owns its record; answers, item by item, whether it did. */
   async finishMany(ends: AttemptEnd[]): Promise<boolean[]> {
     const written = new Set<string>();
-    for (const [, group] of groupBy(ends, (end) => `${end.status}#${end.attempt}`, (end) => end)) {
+    for (const group of groupInIdOrder(ends, (end) => `${end.status}#${end.attempt}`).values()) {
       const { status, attempt } = group[0];
       const ids = group.map((end) => end.id);
       const reasons = group.filter((end) => end.failedReason !== null);
@@ -110,19 +111,13 @@ export class TaskRecordBatchStore {
   }
 }
 
-/** Groups items by a key, each group's ids sorted so concurrent batches lock rows in the same order. */
-function groupBy<T, K, V = string>(
-  items: T[],
-  keyOf: (item: T) => K,
-  valueOf: (item: T) => V = (item) => (item as { id: string }).id as V,
-): Map<K, V[]> {
-  const groups = new Map<K, V[]>();
-  const sorted = [...items].sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
-  for (const item of sorted) {
-    const k = keyOf(item);
-    const group = groups.get(k);
-    if (group) group.push(valueOf(item));
-    else groups.set(k, [valueOf(item)]);
+/** Groups items by a key; each group in id order, so concurrent batches lock their rows in the same order. */
+function groupInIdOrder<T extends { id: string }, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of [...items].sort((a, b) => compare(a.id, b.id))) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
   }
   return groups;
 }
