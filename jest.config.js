@@ -1,11 +1,19 @@
 // Native ESM jest (run with node --experimental-vm-modules). Type checking is done by `tsc --noEmit`
 // in `npm test`, so ts-jest only transpiles (fast, and every file still gets decorator metadata).
+// Inside jest, `@sfc/async-task` maps to the library's sources (one copy of every class per test
+// process, no stale build); the processes the tests start and the consumer-app test use the built
+// package through its exports map, as users do.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^@sfc/async-task$': '<rootDir>/libs/async-task/src/index.ts',
+    '^@sfc/async-task/testing$': '<rootDir>/libs/async-task/src/testing/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/async-task/dist/', '<rootDir>/test/consumer-apps/'],
 };
 
 export default {
@@ -13,7 +21,7 @@ export default {
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/libs/**/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -3,7 +3,7 @@
 // with its own Redis connections and DataSource, against the local Redis and MySQL.
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { LogBenchCluster } from './logs/log-bench.cluster.js';
 
 const BURST_LINES = envInteger('LOG_BENCH_LINES', 100_000);

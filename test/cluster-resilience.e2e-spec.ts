@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER } from './support/cluster-fixture.js';
 import { RedisServerProcess } from './support/redis-server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';

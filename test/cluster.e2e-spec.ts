@@ -1,4 +1,4 @@
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER, type TaskRun } from './support/cluster-fixture.js';
 import { TestDatabase } from './support/test-database.js';
 import { waitFor } from './support/wait-for.js';

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';
 

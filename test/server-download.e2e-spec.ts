@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { startThrottledFileServer, type ThrottledFileServer } from './support/throttled-file-server.js';
 import { waitFor } from './support/wait-for.js';

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { TaskEventsHub } from '../apps/server/src/events/task-events.hub.js';
 import { ServiceProbes } from '../apps/server/src/health/service-probes.js';
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { SseClient } from './support/sse-client.js';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AsyncTaskStatus } from '../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { generateClip, pidsMatching, probeVideo } from './support/media.js';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';

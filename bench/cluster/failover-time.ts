@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { AsyncTaskManager, type AsyncTaskRecord, AsyncTaskStatus } from '../../libs/async-task/src/index.js';
+import { AsyncTaskManager, type AsyncTaskRecord, AsyncTaskStatus } from '@sfc/async-task';
 import { startAsyncTaskContext } from '../nodes/async-task-context.js';
 import { INTERRUPTIBLE_TASK_TYPE } from '../nodes/node-protocol.js';
 import { BenchDatabase } from '../support/bench-database.js';

@@ -12,7 +12,7 @@ import {
   AsyncTaskManager,
   AsyncTaskModule,
   ProgressRecord,
-} from '../../libs/async-task/src/index.js';
+} from '@sfc/async-task';
 
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplicationContext, Provider } from '@nestjs/c
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'typeorm';
-import { AsyncTaskModule, type AsyncTaskModuleOptions } from '../../libs/async-task/src/index.js';
+import { AsyncTaskModule, type AsyncTaskModuleOptions } from '@sfc/async-task';
 import { BenchDatabase } from '../support/bench-database.js';
 
 /** A Nest application context with TypeORM and AsyncTaskModule, as a user's app would have them. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProgressRecord, type AsyncTask, type AsyncTaskFactory, type AsyncTaskRecord } from '../../libs/async-task/src/index.js';
+import { ProgressRecord, type AsyncTask, type AsyncTaskFactory, type AsyncTaskRecord } from '@sfc/async-task';
 import type { RunningNode } from './bench-node.js';
 import { startAsyncTaskContext } from './async-task-context.js';
 import { INTERRUPTIBLE_TASK_TYPE, type NodeSettings } from './node-protocol.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AsyncTaskFactory, ProgressRecord, type AsyncTask } from '../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, ProgressRecord, type AsyncTask } from '@sfc/async-task';
 import { NOOP_TASK_TYPE } from './node-protocol.js';
 
 /** The trivial task: execute resolves at once and writes no log, so only the framework's cost is measured. */

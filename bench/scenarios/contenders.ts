@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AsyncTaskManager, AsyncTaskStatus } from '../../libs/async-task/src/index.js';
+import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
 import { startAsyncTaskContext } from '../nodes/async-task-context.js';
 import { BASELINE_QUEUE, NOOP_TASK_TYPE, type NodeMode } from '../nodes/node-protocol.js';
 import type { BenchDatabase } from '../support/bench-database.js';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { AsyncTaskManager } from '../../libs/async-task/src/index.js';
+import { AsyncTaskManager } from '@sfc/async-task';
 import { startAsyncTaskContext } from '../nodes/async-task-context.js';
 import { BenchDatabase } from '../support/bench-database.js';
 import { REDIS_URL, uniqueName, type BenchConfig } from '../support/bench-config.js';

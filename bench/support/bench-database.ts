@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
-import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS } from '../../libs/async-task/src/index.js';
+import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS } from '@sfc/async-task';
 import { MYSQL_URL, uniqueName } from './bench-config.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { type AsyncTaskFactory, type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '../../libs/async-task/src/index.js';
+import { type AsyncTaskFactory, type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '@sfc/async-task';
 
 /** Base of the cluster test tasks: the library's bookkeeping plus the record and the node's name. */
 abstract class ClusterTask extends BaseAsyncTask {

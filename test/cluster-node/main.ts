@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule } from '../../libs/async-task/src/index.js';
+import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule } from '@sfc/async-task';
 import { ClusterTaskFactories } from './cluster-tasks.js';
 
 const env = (name: string) => {

@@ -1,4 +1,4 @@
-import { AsyncTaskStatus } from '../../libs/async-task/src/index.js';
+import { AsyncTaskStatus } from '@sfc/async-task';
 import { type ClusterNodeSettings, ClusterProcess } from './cluster-process.js';
 import type { TestDatabase } from './test-database.js';
 import { REDIS_URL, uniqueName } from './test-environment.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '../../libs/async-task/src/index.js';
+import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '@sfc/async-task';
 
 /** Lets a test hold tasks until it says so (the nodes of a test share one process, hence one gate). */
 export class TaskGate {

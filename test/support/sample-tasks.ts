@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '../../libs/async-task/src/index.js';
+import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '@sfc/async-task';
 
 /** Start and end times of each run, as the task itself saw them (in-process nodes share it). */
 export class RunJournal {

@@ -2,7 +2,7 @@ import { type DynamicModule, type INestApplicationContext, type Provider } from 
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AsyncTaskManager, AsyncTaskModule, type AsyncTaskModuleOptions } from '../../libs/async-task/src/index.js';
+import { AsyncTaskManager, AsyncTaskModule, type AsyncTaskModuleOptions } from '@sfc/async-task';
 import type { TestDatabase } from './test-database.js';
 import { REDIS_URL } from './test-environment.js';
 

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule, AsyncTaskRecord } from '../../../libs/async-task/src/index.js';
+import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule, AsyncTaskRecord } from '@sfc/async-task';
 import { AsyncTaskErrorsFilter } from './api/async-task-errors.filter.js';
 import { NodesController } from './api/nodes.controller.js';
 import { OpenStreams } from './api/open-streams.js';

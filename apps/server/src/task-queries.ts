@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { AsyncTaskRecord, AsyncTaskStatus } from '../../../libs/async-task/src/index.js';
+import { AsyncTaskRecord, AsyncTaskStatus } from '@sfc/async-task';
 
 /** Tasks not ended yet: waiting, running, or between attempts. */
 export const ACTIVE_STATUSES = [AsyncTaskStatus.WAITING, AsyncTaskStatus.RUNNING, AsyncTaskStatus.OFFLINE];

@@ -5,7 +5,7 @@ import {
   AsyncTaskNotFoundError,
   DuplicateTaskIdError,
   InvalidAsyncTaskError,
-} from '../../../../libs/async-task/src/index.js';
+} from '@sfc/async-task';
 
 /** Maps the library's named errors to HTTP: invalid input 400, unknown id 404, taken id 409. */
 @Catch(AsyncTaskError)

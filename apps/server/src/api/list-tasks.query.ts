@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { AsyncTaskStatus, type ListTasksQuery } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskStatus, type ListTasksQuery } from '@sfc/async-task';
 import type { Caller } from '../auth/token-table.js';
 
 /**

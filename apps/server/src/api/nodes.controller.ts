@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskManager } from '@sfc/async-task';
 
 /** `GET /api/nodes`: the cluster's live nodes with their load; any signed-in caller may look. */
 @Controller('api/nodes')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AsyncTaskManager, AsyncTaskNotFoundError, type AsyncTaskRecord } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskManager, AsyncTaskNotFoundError, type AsyncTaskRecord } from '@sfc/async-task';
 import type { Caller } from '../auth/token-table.js';
 
 /**

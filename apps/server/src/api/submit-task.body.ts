@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { SubmitAsyncTaskInput } from '../../../../libs/async-task/src/index.js';
+import type { SubmitAsyncTaskInput } from '@sfc/async-task';
 import { SAMPLE_TASKS } from '../tasks/sample-tasks.js';
 
 /** Fields a client may send; the owner comes from the token, and ids are always generated. */

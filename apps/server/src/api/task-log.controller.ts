@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskManager } from '@sfc/async-task';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
 import { OpenStreams } from './open-streams.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { AsyncTaskManager } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskManager } from '@sfc/async-task';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AsyncTaskManager, AsyncTaskStatus, type AsyncTaskRecord, type ProgressSnapshot } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskManager, AsyncTaskStatus, type AsyncTaskRecord, type ProgressSnapshot } from '@sfc/async-task';
 import { OwnedTasks } from '../api/owned-tasks.js';
 import type { Caller } from '../auth/token-table.js';
 import { TaskQueries } from '../task-queries.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { AsyncTaskManager, AsyncTaskStatus } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
 import { Public } from '../auth/public.decorator.js';
 import { ACTIVE_STATUSES, TaskQueries } from '../task-queries.js';
 import { PrometheusText } from './prometheus-text.js';

@@ -5,7 +5,7 @@ import { dirname, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '@sfc/async-task';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { resolveDataPath } from './data-path.js';
 import { parseParamsObject } from './task-params.js';

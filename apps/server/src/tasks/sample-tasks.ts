@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { AsyncTaskFactory } from '../../../../libs/async-task/src/index.js';
+import type { AsyncTaskFactory } from '@sfc/async-task';
 import { DownloadTaskFactory, parseDownloadParams } from './download.task.js';
 import { parseSleepParams, SleepTaskFactory } from './sleep.task.js';
 import { parseTranscodeParams, TranscodeTaskFactory } from './transcode.task.js';

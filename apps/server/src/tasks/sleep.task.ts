@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '@sfc/async-task';
 
 /** Sleeps `ms` milliseconds in one-second steps, reporting progress; the simplest visible task. */
 export class SleepTask extends BaseAsyncTask {

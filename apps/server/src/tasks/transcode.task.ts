@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '../../../../libs/async-task/src/index.js';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '@sfc/async-task';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { runProcess } from './child-process.js';
 import { resolveDataPath } from './data-path.js';

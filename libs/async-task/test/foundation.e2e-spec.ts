@@ -7,13 +7,13 @@ import {
   DuplicateTaskTypeError,
   InvalidAsyncTaskError,
   InvalidAsyncTaskOptionsError,
-} from '../libs/async-task/src/index.js';
-import { TaskQueues } from '../libs/async-task/src/task-queues.js';
-import { RunJournal, SleepTask } from './support/sample-tasks.js';
-import { TestDatabase } from './support/test-database.js';
-import { uniqueName } from './support/test-environment.js';
-import { waitFor } from './support/wait-for.js';
-import { startTestNode, type TestNode } from './support/test-node.js';
+} from '../src/index.js';
+import { TaskQueues } from '../src/task-queues.js';
+import { RunJournal, SleepTask } from '../../../test/support/sample-tasks.js';
+import { TestDatabase } from '../../../test/support/test-database.js';
+import { uniqueName } from '../../../test/support/test-environment.js';
+import { waitFor } from '../../../test/support/wait-for.js';
+import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
 
 const NODE_NAME = Symbol('NODE_NAME');
 

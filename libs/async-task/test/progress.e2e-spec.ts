@@ -1,10 +1,10 @@
-import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../libs/async-task/src/index.js';
-import { ProgressStore } from '../libs/async-task/src/progress/progress.store.js';
-import { TaskGate, testTaskFactory } from './support/log-tasks.js';
-import { TestDatabase } from './support/test-database.js';
-import { uniqueName } from './support/test-environment.js';
-import { startTestNode, type TestNode } from './support/test-node.js';
-import { waitFor } from './support/wait-for.js';
+import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../src/index.js';
+import { ProgressStore } from '../src/progress/progress.store.js';
+import { TaskGate, testTaskFactory } from '../../../test/support/log-tasks.js';
+import { TestDatabase } from '../../../test/support/test-database.js';
+import { uniqueName } from '../../../test/support/test-environment.js';
+import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 
 describe('task progress, from any node (real Redis and MySQL)', () => {
   const database = new TestDatabase();

@@ -3,15 +3,15 @@ import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { Redis } from 'ioredis';
 import { Logger } from '@nestjs/common';
-import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../libs/async-task/src/index.js';
-import { RedisConnections } from '../libs/async-task/src/redis-connections.js';
-import { LiveLog } from '../libs/async-task/src/task-log/live-log.writer.js';
-import { TaskGate, testTaskFactory } from './support/log-tasks.js';
-import { TcpProxy } from './support/tcp-proxy.js';
-import { TestDatabase } from './support/test-database.js';
-import { REDIS_URL, uniqueName } from './support/test-environment.js';
-import { startTestNode, type TestNode } from './support/test-node.js';
-import { waitFor } from './support/wait-for.js';
+import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../src/index.js';
+import { RedisConnections } from '../src/redis-connections.js';
+import { LiveLog } from '../src/task-log/live-log.writer.js';
+import { TaskGate, testTaskFactory } from '../../../test/support/log-tasks.js';
+import { TcpProxy } from '../../../test/support/tcp-proxy.js';
+import { TestDatabase } from '../../../test/support/test-database.js';
+import { REDIS_URL, uniqueName } from '../../../test/support/test-environment.js';
+import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 
 const HEADER = (attempt: number, node: string) =>
   new RegExp(`^===== attempt ${attempt} on ${node}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} =====$`, 'm');

@@ -4,13 +4,13 @@ import {
   type AsyncTaskRecord,
   AsyncTaskStatus,
   DuplicateTaskIdError,
-} from '../libs/async-task/src/index.js';
-import { TaskRecordBatchStore } from '../libs/async-task/src/task-record.batch-store.js';
-import { TaskRecordStore } from '../libs/async-task/src/task-record.store.js';
-import { RunJournal, SleepTask } from './support/sample-tasks.js';
-import { TestDatabase } from './support/test-database.js';
-import { uniqueName } from './support/test-environment.js';
-import { startTestNode, type TestNode } from './support/test-node.js';
+} from '../src/index.js';
+import { TaskRecordBatchStore } from '../src/task-record.batch-store.js';
+import { TaskRecordStore } from '../src/task-record.store.js';
+import { RunJournal, SleepTask } from '../../../test/support/sample-tasks.js';
+import { TestDatabase } from '../../../test/support/test-database.js';
+import { uniqueName } from '../../../test/support/test-environment.js';
+import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
 
 @Injectable()
 @AsyncTaskFactory('sleep')
