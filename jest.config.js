@@ -13,7 +13,7 @@ const shared = {
   },
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/async-task/dist/', '<rootDir>/test/consumer-apps/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/async-task/dist/', '<rootDir>/test/consumer-app/'],
 };
 
 export default {

@@ -24,6 +24,11 @@ export class TestDatabase {
     await migrator.destroy();
   }
 
+  /** Creates the database without the library's tables (for apps that migrate it themselves). */
+  async createEmpty(): Promise<void> {
+    await this.withServer((server) => server.query(`CREATE DATABASE \`${this.name}\``));
+  }
+
   async drop(): Promise<void> {
     await this.withServer((server) => server.query(`DROP DATABASE IF EXISTS \`${this.name}\``));
   }

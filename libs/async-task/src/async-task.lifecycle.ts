@@ -13,10 +13,12 @@ import { ExecutionSupervisor } from './execution.supervisor.js';
 import { FailoverScanner } from './failover.scanner.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { RedisConnections } from './redis-connections.js';
+import { StartupChecks } from './startup.checks.js';
 import { TaskQueues } from './task-queues.js';
 
 /**
- * Starts and stops the node's moving parts in the order that loses nothing. Start: heartbeat first
+ * Starts and stops the node's moving parts in the order that loses nothing. Start: the set-up checks
+ * (entities, tables, Redis) so a misconfigured app fails before it claims anything, then the heartbeat
  * (scans must see the node before it claims), then interrupts, supervision, receiving and the
  * failover scan. Shutdown: stop scanning and claiming, drain or hand over running tasks while the
  * DataSource is still open, deregister; queues and connections close last.
@@ -32,9 +34,11 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly scanner: FailoverScanner,
     private readonly queues: TaskQueues,
     private readonly redis: RedisConnections,
+    private readonly checks: StartupChecks,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.checks.run();
     await this.heartbeat.start();
     if (this.options.worker) {
       await this.executor.listenForInterrupts();

@@ -24,6 +24,7 @@ import { hasMysqlCode } from './mysql-errors.js';
 import { describeError } from './task-attempt.runner.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from './task-record.store.js';
+import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
@@ -49,6 +50,7 @@ export class AsyncTaskManager {
     private readonly nodes: NodeRegistry,
     private readonly logReader: TaskLogReader,
     private readonly progress: ProgressStore,
+    private readonly typeWarnings: UnrunnableTypeWarnings,
   ) {}
 
   /** The live nodes of the cluster (those whose heartbeat is current), API-only ones included. */
@@ -98,6 +100,7 @@ export class AsyncTaskManager {
       // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
       this.logger.warn(`Task ${record.id} saved but not queued yet (${describeError(notQueued)}); it will be republished`);
     }
+    this.typeWarnings.notice(record.taskType);
     return record;
   }
 

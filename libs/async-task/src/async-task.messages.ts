@@ -11,4 +11,16 @@ export const messages = {
   invalidOption: (option: string, problem: string) => `Invalid AsyncTaskModule option "${option}": ${problem}.`,
   tooManyOfflineAttempts: (attempts: number, lastNode: string) =>
     `Task was lost with its node ${attempts} time(s) (last on node ${lastNode}); it is not retried again (option maxOfflineAttempts).`,
+  factoryDependencyMissing: (dependency: string, index: number) =>
+    `its constructor needs ${dependency} (argument ${index}), which no module of the app provides. Add it to a module's providers, or provide the factory itself in a module`,
+  interruptedByUser: 'Interrupted by a user: the task ends CANCELLED.',
+  typeWithoutRunner: (type: string, nodes: number) =>
+    `No live node can run task type "${type}" (${nodes} node(s) alive, none has a factory for it): its tasks wait in the queue until a node that registers "${type}" starts.`,
+  setupProblem: (problem: string) => `@sfc/async-task cannot start: ${problem}`,
+  entitiesNotRegistered:
+    'the TypeORM DataSource does not know its entities. Add `autoLoadEntities: true` or `entities: [...ASYNC_TASK_ENTITIES]` to TypeOrmModule.forRoot().',
+  tableNotReady: (table: string, detail: string) =>
+    `the table "${table}" is missing or out of date (${detail}). Run the library's migrations: add \`migrations: [...ASYNC_TASK_MIGRATIONS], migrationsRun: true\` to TypeOrmModule.forRoot(), or run ASYNC_TASK_MIGRATIONS with your migration tool.`,
+  redisUnreachable: (address: string, timeoutMs: number, detail: string) =>
+    `Cannot reach Redis at ${address} within ${timeoutMs} ms (${detail}). Check the AsyncTaskModule "redis" option and that Redis is running.`,
 } as const;

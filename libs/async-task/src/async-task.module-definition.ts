@@ -6,7 +6,4 @@ export const {
   MODULE_OPTIONS_TOKEN: ASYNC_TASK_MODULE_OPTIONS,
   OPTIONS_TYPE: ASYNC_TASK_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: ASYNC_TASK_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<AsyncTaskModuleOptions>()
-  .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-  .build();
+} = new ConfigurableModuleBuilder<AsyncTaskModuleOptions>().setClassMethodName('forRoot').build();

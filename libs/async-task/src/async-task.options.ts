@@ -22,6 +22,7 @@ export interface ResolvedAsyncTaskOptions {
   maxParamsBytes: number;
   shutdownGraceMs: number;
   progressTtlMs: number;
+  startupTimeoutMs: number;
 }
 
 export function defaultNodeId(): string {
@@ -45,6 +46,7 @@ export function resolveOptions(options: AsyncTaskModuleOptions = {}): ResolvedAs
     maxParamsBytes: options.maxParamsBytes ?? 64 * 1024,
     shutdownGraceMs: options.shutdownGraceMs ?? 0,
     progressTtlMs: options.progressTtlMs ?? 60_000,
+    startupTimeoutMs: options.startupTimeoutMs ?? 5000,
   };
   validate(resolved);
   return resolved;
@@ -77,6 +79,7 @@ function validate(o: ResolvedAsyncTaskOptions): void {
   if (o.maxParamsBytes > 16 * 1024 * 1024 - 1) fail('maxParamsBytes', 'must fit a MEDIUMTEXT column (under 16 MiB)');
   nonNegativeInteger('shutdownGraceMs', o.shutdownGraceMs);
   positiveInteger('progressTtlMs', o.progressTtlMs);
+  positiveInteger('startupTimeoutMs', o.startupTimeoutMs);
 }
 
 function positiveInteger(option: string, value: unknown): void {

@@ -10,7 +10,7 @@ export type { TaskLogOptions } from './interfaces/task-log-options.interface.js'
 export type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
 export type { AsyncTaskNodeInfo } from './node-info.js';
 export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
-export { AsyncTaskLog } from './task-log/async-task-log.js';
+export { AsyncTaskLog, type LogSink } from './task-log/async-task-log.js';
 export * from './entities/index.js';
 export * from './migrations/index.js';
 export * from './errors/index.js';

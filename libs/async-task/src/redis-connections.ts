@@ -73,6 +73,8 @@ export class RedisConnections {
     this.bestEffortShared = undefined;
     await Promise.all(
       connections.map(async (redis) => {
+        // QUIT on a connection that is not ready would wait in its offline queue until Redis answers.
+        if (redis.status !== 'ready') return redis.disconnect();
         try {
           await redis.quit();
         } catch {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from './async-task.constants.js';
+import { messages } from './async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { ClusterEvents } from './cluster-events.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
@@ -48,11 +49,13 @@ export class TaskAttemptRunner {
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
       failedReason = truncateReason(describeError(error));
-      log.error(error instanceof Error ? error : failedReason);
+      // An interrupted task usually throws its abort reason: that is the expected way out, not an error.
+      if (!execution.interrupted) log.error(error instanceof Error ? error : failedReason);
     }
     if (execution.interrupted) {
       status = AsyncTaskStatus.CANCELLED;
       failedReason = null;
+      log.info(messages.interruptedByUser);
     }
     execution.returned = true;
     execution.onReturned?.();

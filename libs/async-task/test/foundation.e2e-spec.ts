@@ -272,10 +272,16 @@ describe('library foundation (real Redis and MySQL)', () => {
   });
 
   it('refuses to start with two factories for one type, naming both', async () => {
-    await expect(node('node-a', { factories: [SleepTaskFactory] })).rejects.toThrow(DuplicateTaskTypeError);
-    await expect(node('node-b', { factories: [SleepTaskFactory] })).rejects.toThrow(
-      /task type "sleep": SleepTaskFactory \(@AsyncTaskFactory\) and SleepTaskFactory \(factories option\)/,
+    await expect(node('node-a', { factories: [PlainSleepFactory] })).rejects.toThrow(DuplicateTaskTypeError);
+    await expect(node('node-b', { factories: [PlainSleepFactory] })).rejects.toThrow(
+      /task type "sleep": SleepTaskFactory \(@AsyncTaskFactory\) and PlainSleepFactory \(factories option\)/,
     );
+  });
+
+  it('counts a factory that is both provided and listed in `factories` once', async () => {
+    const both = await node('both-ways', { factories: [SleepTaskFactory] });
+    const { id } = await both.manager.submitAsyncTask({ name: 'once', taskType: 'sleep', params: { ms: 1 } });
+    expect((await both.manager.waitForExit(id, 10000)).status).toBe(AsyncTaskStatus.SUCCESS);
   });
 
   it('refuses to start with malformed options', async () => {

@@ -5,3 +5,5 @@ export * from './duplicate-task-id.error.js';
 export * from './duplicate-task-type.error.js';
 export * from './invalid-factory.error.js';
 export * from './invalid-options.error.js';
+export * from './async-task-setup.error.js';
+export * from './redis-unreachable.error.js';

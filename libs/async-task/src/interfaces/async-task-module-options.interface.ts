@@ -49,4 +49,10 @@ export interface AsyncTaskModuleOptions {
   shutdownGraceMs?: number;
   /** How long a task's progress stays readable after its attempt ends. @default 60000 */
   progressTtlMs?: number;
+  /**
+   * How long start-up waits for Redis to answer before it fails with `RedisUnreachableError`
+   * (naming the address, password masked).
+   * @default 5000
+   */
+  startupTimeoutMs?: number;
 }
