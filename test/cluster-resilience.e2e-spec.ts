@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { AsyncTaskStatus } from '@sfc/async-task';
+import { AsyncTaskStatus, isFinalStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER } from './support/cluster-fixture.js';
 import { RedisServerProcess } from './support/redis-server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -105,4 +105,42 @@ describe('cluster resilience', () => {
     expect(done.failedReason).toMatch(/lost with its node 2 time\(s\).*maxOfflineAttempts/);
     expect(nodes.filter((node) => node.alive)).toHaveLength(1);
   }, 90_000);
+
+  it('ends a task that kills its node in FAILED when the node restarts under the same id after each crash', async () => {
+    // A fixed node id restarted at once (a StatefulSet pod, a systemd unit): its heartbeat never lapses,
+    // so no failover scan sees the lost attempts; the restarted node must count them itself.
+    const cluster = new ClusterFixture(database);
+    cleanups.push(() => cluster.stop());
+    const options = { ...FAST_FAILOVER, maxOfflineAttempts: 3 };
+    const [first] = await cluster.startNodes(['fixed-id'], options);
+    const { manager } = await cluster.startControl(options);
+    const { id } = await manager.submitAsyncTask({ name: 'node killer', taskType: 'crash', params: { afterMs: 300 } });
+    let node = first;
+    let crashes = 0;
+    for (;;) {
+      const current = node;
+      const what = await waitFor(
+        'the node to crash or the task to end',
+        async () => (!current.alive ? 'crashed' : isFinalStatus((await manager.getTask(id)).status) ? 'ended' : null),
+        30_000,
+      );
+      if (what === 'ended') break;
+      crashes++;
+      // Each crash is one lost attempt; more crashes than the limit means the task loops.
+      if (crashes > options.maxOfflineAttempts) break;
+      [node] = await cluster.startNodes(['fixed-id'], options);
+    }
+    const done = await manager.getTask(id);
+    expect({ crashes, status: done.status, offlineCount: done.offlineCount, attempt: done.attempt }).toEqual({
+      crashes: 3,
+      status: AsyncTaskStatus.FAILED,
+      offlineCount: 3,
+      attempt: 3,
+    });
+    expect(done.failedReason).toMatch(/lost with its node 3 time\(s\) \(last on node fixed-id\).*maxOfflineAttempts/);
+    // Every lost attempt's partial log was kept, under its own header.
+    const log = await readAll(await manager.getTaskLog(id));
+    for (const attempt of [1, 2, 3]) expect(log).toContain(`crashing node fixed-id in attempt ${attempt}`);
+    expect(log.match(/node fixed-id was lost; this attempt's log ends here/g)).toHaveLength(3);
+  }, 120_000);
 });

@@ -86,6 +86,7 @@ export class AsyncTaskManager {
       updatedAt: now,
       startedAt: null,
       finishedAt: null,
+      interruptRequestedAt: null,
     } satisfies AsyncTaskRecord);
     let notQueued: unknown;
     try {
@@ -146,15 +147,21 @@ export class AsyncTaskManager {
   }
 
   /**
-   * Stops a task. Queued: CANCELLED at once. Running on any node: that node interrupts it and it
-   * ends in CANCELLED. Already ended: reported as `already-finished`. Unknown id: AsyncTaskNotFoundError.
+   * Stops a task. Queued: CANCELLED at once (`cancelled`). Running on any node: `interrupting`, and it
+   * always ends in CANCELLED — the interrupt is recorded on the task before this answers, and the
+   * attempt's final write turns it into CANCELLED even if `execute()` had just completed its work.
+   * Already ended before the interrupt was recorded: `already-finished` with its final status. Unknown
+   * id: AsyncTaskNotFoundError.
    */
   async interrupt(taskId: string): Promise<InterruptResult> {
     for (;;) {
       const record = await this.getTask(taskId);
       if (isFinalStatus(record.status)) return { taskId, outcome: 'already-finished', status: record.status };
       if (record.status === AsyncTaskStatus.RUNNING) {
-        // The flag reaches the running node even if it misses the message (it checks every heartbeat).
+        // Accepted only if this attempt still runs; else it just ended or was taken over: look again.
+        if (!(await this.records.requestInterrupt(taskId, record.attempt))) continue;
+        // Now stop the work at once. The flag reaches the running node even if it misses the message
+        // (it checks every heartbeat) and stops the next attempt too if this one is failed over.
         await this.redis.client.set(this.redis.keys.interruptFlag(taskId), '1', 'PX', INTERRUPT_FLAG_TTL_MS);
         await this.events.publish({ kind: 'interrupt', taskId });
         return { taskId, outcome: 'interrupting', status: record.status };

@@ -13,6 +13,7 @@ import { ExecutionSupervisor } from './execution.supervisor.js';
 import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler } from './failover.reconciler.js';
 import { FailoverScanner } from './failover.scanner.js';
+import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { NodeRegistry } from './node-registry.js';
 import { ASYNC_TASK_ENTITIES } from './entities/index.js';
@@ -72,6 +73,7 @@ import { TaskSubmissions } from './task-submissions.js';
     ExecutionSupervisor,
     FailoverLock,
     QueueReconciler,
+    LostAttemptRecovery,
     FailoverScanner,
     AsyncTaskLifecycle,
   ],

@@ -70,4 +70,12 @@ export class AsyncTaskRecord {
 
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
+
+  /**
+   * When `interrupt()` accepted a user interrupt of the running task (it answered `interrupting`);
+   * null if none was. Set only while an attempt is RUNNING; from then on the task ends in CANCELLED,
+   * even if its `execute()` had already completed its work (the interrupt won the race with the end).
+   */
+  @Column({ name: 'interrupt_requested_at', type: 'datetime', precision: 3, nullable: true })
+  interruptRequestedAt: Date | null;
 }

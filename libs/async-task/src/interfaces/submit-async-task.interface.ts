@@ -39,8 +39,10 @@ export interface Page<T> {
 export interface InterruptResult {
   taskId: string;
   /**
-   * `cancelled`: it was queued and is now CANCELLED; `interrupting`: it runs and was told to stop
-   * (it ends in CANCELLED); `already-finished`: it had ended before, see `status`.
+   * `cancelled`: it was queued and is now CANCELLED. `interrupting`: it was running; the interrupt is
+   * recorded on the task and it always ends in CANCELLED — even if `execute()` had just completed its
+   * work (the interrupt won the race with the end). `already-finished`: its end was written before
+   * the interrupt, see `status` (2, 3 or 4).
    */
   outcome: 'cancelled' | 'interrupting' | 'already-finished';
   status: number;
