@@ -45,6 +45,40 @@ describe('cluster resilience', () => {
     for (const id of ids) expect(runs.filter((run) => run.task_id === id && run.completed)).toHaveLength(1);
   }, 150_000);
 
+  it('reports a Redis outage through the Nest logger, one line per connection, queue and worker per 10 s', async () => {
+    const redis = await RedisServerProcess.start();
+    cleanups.push(() => redis.kill());
+    const cluster = new ClusterFixture(database, redis.url);
+    cleanups.push(() => cluster.stop());
+    const [node] = await cluster.startNodes(['outage'], FAST_FAILOVER);
+    const succeeded = (id: string) => async () =>
+      (await database.query('SELECT status FROM async_task_record WHERE id = ?', [id]))[0]?.status === AsyncTaskStatus.SUCCESS;
+    // Submitting through the node opens its BullMQ queue of that type.
+    const before = await node.submit({ name: 'before', taskType: 'work', params: { ms: 50 } });
+    await waitFor('the task before the outage to succeed', succeeded(before), 20_000);
+    await redis.kill();
+    const outageEnds = Date.now() + 5000;
+    await waitFor('the outage to last 5 s', () => Date.now() >= outageEnds, 10_000, 100);
+    await redis.start();
+    const after = await node.submit({ name: 'after', taskType: 'work', params: { ms: 50 } });
+    await waitFor('the task after the outage to succeed', succeeded(after), 30_000);
+
+    const output = node.output;
+    // Nothing printed around the logger (BullMQ's console.error prints the error with its stack).
+    expect(output).not.toMatch(/^\s+at /m);
+    const errorLines = output.split('\n').filter((line) => /ECONNREFUSED/.test(line));
+    expect(errorLines.filter((line) => !/\[Nest\].*WARN/.test(line))).toEqual([]);
+    const perSource = new Map<string, number>();
+    for (const line of errorLines) {
+      const source = /(Redis \([^)]+\)|BullMQ queue "[^"]+"|Receiver of "[^"]+"): /.exec(line)?.[1] ?? line;
+      perSource.set(source, (perSource.get(source) ?? 0) + 1);
+    }
+    expect(perSource.get('BullMQ queue "work"')).toBe(1);
+    expect(perSource.get('Redis (commands)')).toBe(1);
+    // Each source spoke once in the 5 s outage, however often it retried.
+    expect([...perSource].filter(([, lines]) => lines > 1)).toEqual([]);
+  }, 90_000);
+
   it('retries status writes through a MySQL outage and loses nothing', async () => {
     const proxy = new TcpProxy('127.0.0.1', 3306);
     const port = await proxy.listen();
