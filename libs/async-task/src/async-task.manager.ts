@@ -138,8 +138,9 @@ export class AsyncTaskManager {
 
   /**
    * A copy of the task's latest progress (sampled every second on the node that runs it, with
-   * `speed` in units per second), from any node; null if it never reported or its copy expired
-   * (`progressTtlMs` after its last sample). Unknown id: AsyncTaskNotFoundError.
+   * `speed` in units per second, and `sampledAt`, when that sample was taken, to judge how fresh it
+   * is), from any node; null if it never reported or its copy expired (`progressTtlMs` after its last
+   * sample). Unknown id: AsyncTaskNotFoundError.
    */
   async getProgress(taskId: string): Promise<ProgressRecord | null> {
     await this.getTask(taskId);
