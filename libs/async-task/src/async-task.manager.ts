@@ -10,7 +10,13 @@ import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
-import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+import type {
+  InterruptResult,
+  ListTasksQuery,
+  Page,
+  SubmitAsyncTaskInput,
+  WaitForExitResult,
+} from './interfaces/submit-async-task.interface.js';
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { NodeRegistry } from './node-registry.js';
@@ -177,10 +183,11 @@ export class AsyncTaskManager {
   }
 
   /**
-   * Resolves with the record once the task has ended (SUCCESS, FAILED or CANCELLED), or with its
-   * current record when `timeoutMs` passes first. Listens before it looks, so no exit is missed.
+   * Resolves with the record once the task has ended (SUCCESS, FAILED or CANCELLED; `timedOut: false`),
+   * or with its current record and `timedOut: true` when `timeoutMs` passes first. Listens before it
+   * looks, so no exit is missed. Unknown id: AsyncTaskNotFoundError.
    */
-  async waitForExit(taskId: string, timeoutMs: number): Promise<AsyncTaskRecord> {
+  async waitForExit(taskId: string, timeoutMs: number): Promise<WaitForExitResult> {
     const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => {};
     const unsubscribe = await this.events.on('exit', (event) => {
@@ -191,7 +198,8 @@ export class AsyncTaskManager {
         const exited = new Promise<void>((resolve) => (wake = resolve));
         const record = await this.getTask(taskId);
         const remaining = deadline - Date.now();
-        if (isFinalStatus(record.status) || remaining <= 0) return record;
+        if (isFinalStatus(record.status)) return Object.assign(record, { timedOut: false });
+        if (remaining <= 0) return Object.assign(record, { timedOut: true });
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.min(remaining, EXIT_RECHECK_MS))))]);
         clearTimeout(timer);

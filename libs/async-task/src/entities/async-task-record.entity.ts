@@ -32,7 +32,11 @@ export class AsyncTaskRecord {
   @Column({ type: 'int', default: 0 })
   attempt: number;
 
-  /** How many attempts ended because their node died or shut down. */
+  /**
+   * How many attempts were lost with their node: killed or crashed (found by the failover scan), or
+   * restarted under the same node id. They count against `maxOfflineAttempts`. A graceful hand-over
+   * on shutdown (SIGTERM) is not counted: that attempt was stopped cleanly, not lost.
+   */
   @Column({ name: 'offline_count', type: 'int', default: 0 })
   offlineCount: number;
 

@@ -1,3 +1,5 @@
+import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
+
 /** What `AsyncTaskManager.submitAsyncTask()` takes. */
 export interface SubmitAsyncTaskInput {
   /** Human-readable name, 1–255 characters. */
@@ -33,6 +35,15 @@ export interface Page<T> {
   total: number;
   page: number;
   size: number;
+}
+
+/** What `AsyncTaskManager.waitForExit()` resolves with: the record, and whether the wait timed out. */
+export interface WaitForExitResult extends AsyncTaskRecord {
+  /**
+   * `false`: the task has ended (status 2, 3 or 4). `true`: `timeoutMs` passed first, and this is the
+   * record as it was then (status 0, 1 or 5); the task goes on.
+   */
+  timedOut: boolean;
 }
 
 /** What an interrupt did. */
