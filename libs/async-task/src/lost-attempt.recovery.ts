@@ -43,7 +43,7 @@ export class LostAttemptRecovery {
     const reason = messages.tooManyOfflineAttempts(task.offlineCount + 1, task.executor ?? 'unknown');
     let status: AsyncTaskStatus;
     if (await this.records.failLost(task.id, task.attempt, reason)) status = AsyncTaskStatus.FAILED;
-    else if ((await this.batchStore.cancelInterrupted([task.id], task.attempt)) === 1) status = AsyncTaskStatus.CANCELLED;
+    else if ((await this.batchStore.cancelInterrupted([task.id], task.attempt, true)) === 1) status = AsyncTaskStatus.CANCELLED;
     else return false;
     this.logger.warn(`Task ${task.id} attempt ${task.attempt} was lost: ${how}; ${status === AsyncTaskStatus.FAILED ? `failed: ${reason}` : 'cancelled (interrupted by a user)'}`);
     await this.archiver.archive(task.id, task.attempt, task.executor);

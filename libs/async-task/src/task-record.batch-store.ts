@@ -124,12 +124,12 @@ export class TaskRecordBatchStore {
 
   /**
    * 1 → 4 for these RUNNING attempts whose task had a user interrupt accepted: the one place where
-   * that mark becomes the outcome (an attempt's own end, and failover's give-up, both come here).
-   * Answers how many it cancelled.
+   * that mark becomes the outcome (an attempt's own end, and failover's give-up, both come here;
+   * `lostWithNode` counts the attempt in offline_count, as failover does). Answers how many it cancelled.
    */
-  async cancelInterrupted(ids: string[], attempt: number): Promise<number> {
+  async cancelInterrupted(ids: string[], attempt: number, lostWithNode = false): Promise<number> {
     const result = await this.records.query(
-      `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = NULL,
+      `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = NULL,${lostWithNode ? ' offline_count = offline_count + 1,' : ''}
        finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3)
        WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ? AND interrupt_requested_at IS NOT NULL`,
       [AsyncTaskStatus.CANCELLED, ...ids, AsyncTaskStatus.RUNNING, attempt],
