@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { AsyncTaskStatus } from '@sfc/async-task';
+import { AsyncTaskStatus, isFinalStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER } from './support/cluster-fixture.js';
 import { RedisServerProcess } from './support/redis-server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -44,6 +44,40 @@ describe('cluster resilience', () => {
     const runs = await cluster.runs();
     for (const id of ids) expect(runs.filter((run) => run.task_id === id && run.completed)).toHaveLength(1);
   }, 150_000);
+
+  it('reports a Redis outage through the Nest logger, one line per connection, queue and worker per 10 s', async () => {
+    const redis = await RedisServerProcess.start();
+    cleanups.push(() => redis.kill());
+    const cluster = new ClusterFixture(database, redis.url);
+    cleanups.push(() => cluster.stop());
+    const [node] = await cluster.startNodes(['outage'], FAST_FAILOVER);
+    const succeeded = (id: string) => async () =>
+      (await database.query('SELECT status FROM async_task_record WHERE id = ?', [id]))[0]?.status === AsyncTaskStatus.SUCCESS;
+    // Submitting through the node opens its BullMQ queue of that type.
+    const before = await node.submit({ name: 'before', taskType: 'work', params: { ms: 50 } });
+    await waitFor('the task before the outage to succeed', succeeded(before), 20_000);
+    await redis.kill();
+    const outageEnds = Date.now() + 5000;
+    await waitFor('the outage to last 5 s', () => Date.now() >= outageEnds, 10_000, 100);
+    await redis.start();
+    const after = await node.submit({ name: 'after', taskType: 'work', params: { ms: 50 } });
+    await waitFor('the task after the outage to succeed', succeeded(after), 30_000);
+
+    const output = node.output;
+    // Nothing printed around the logger (BullMQ's console.error prints the error with its stack).
+    expect(output).not.toMatch(/^\s+at /m);
+    const errorLines = output.split('\n').filter((line) => /ECONNREFUSED/.test(line));
+    expect(errorLines.filter((line) => !/\[Nest\].*WARN/.test(line))).toEqual([]);
+    const perSource = new Map<string, number>();
+    for (const line of errorLines) {
+      const source = /(Redis \([^)]+\)|BullMQ queue "[^"]+"|Receiver of "[^"]+"): /.exec(line)?.[1] ?? line;
+      perSource.set(source, (perSource.get(source) ?? 0) + 1);
+    }
+    expect(perSource.get('BullMQ queue "work"')).toBe(1);
+    expect(perSource.get('Redis (commands)')).toBe(1);
+    // Each source spoke once in the 5 s outage, however often it retried.
+    expect([...perSource].filter(([, lines]) => lines > 1)).toEqual([]);
+  }, 90_000);
 
   it('retries status writes through a MySQL outage and loses nothing', async () => {
     const proxy = new TcpProxy('127.0.0.1', 3306);
@@ -105,4 +139,42 @@ describe('cluster resilience', () => {
     expect(done.failedReason).toMatch(/lost with its node 2 time\(s\).*maxOfflineAttempts/);
     expect(nodes.filter((node) => node.alive)).toHaveLength(1);
   }, 90_000);
+
+  it('ends a task that kills its node in FAILED when the node restarts under the same id after each crash', async () => {
+    // A fixed node id restarted at once (a StatefulSet pod, a systemd unit): its heartbeat never lapses,
+    // so no failover scan sees the lost attempts; the restarted node must count them itself.
+    const cluster = new ClusterFixture(database);
+    cleanups.push(() => cluster.stop());
+    const options = { ...FAST_FAILOVER, maxOfflineAttempts: 3 };
+    const [first] = await cluster.startNodes(['fixed-id'], options);
+    const { manager } = await cluster.startControl(options);
+    const { id } = await manager.submitAsyncTask({ name: 'node killer', taskType: 'crash', params: { afterMs: 300 } });
+    let node = first;
+    let crashes = 0;
+    for (;;) {
+      const current = node;
+      const what = await waitFor(
+        'the node to crash or the task to end',
+        async () => (!current.alive ? 'crashed' : isFinalStatus((await manager.getTask(id)).status) ? 'ended' : null),
+        30_000,
+      );
+      if (what === 'ended') break;
+      crashes++;
+      // Each crash is one lost attempt; more crashes than the limit means the task loops.
+      if (crashes > options.maxOfflineAttempts) break;
+      [node] = await cluster.startNodes(['fixed-id'], options);
+    }
+    const done = await manager.getTask(id);
+    expect({ crashes, status: done.status, offlineCount: done.offlineCount, attempt: done.attempt }).toEqual({
+      crashes: 3,
+      status: AsyncTaskStatus.FAILED,
+      offlineCount: 3,
+      attempt: 3,
+    });
+    expect(done.failedReason).toMatch(/lost with its node 3 time\(s\) \(last on node fixed-id\).*maxOfflineAttempts/);
+    // Every lost attempt's partial log was kept, under its own header.
+    const log = await readAll(await manager.getTaskLog(id));
+    for (const attempt of [1, 2, 3]) expect(log).toContain(`crashing node fixed-id in attempt ${attempt}`);
+    expect(log.match(/node fixed-id was lost; this attempt's log ends here/g)).toHaveLength(3);
+  }, 120_000);
 });

@@ -75,6 +75,60 @@ describe('cluster: failover, shutdown and interrupts across node processes', () 
     }
   }, 240_000);
 
+  it('counts an attempt lost with a killed node in offlineCount, not one handed over on SIGTERM; each attempt gets its own record', async () => {
+    const [first] = await cluster.startNodes(['first'], FAST_FAILOVER);
+    const { manager } = await cluster.startControl(FAST_FAILOVER);
+    const { id } = await manager.submitAsyncTask({ name: 'long', taskType: 'work', params: { ms: 120_000 } });
+    const runningOn = (attempt: number) =>
+      waitFor(`attempt ${attempt} to run`, async () => {
+        const task = await manager.getTask(id);
+        return task.status === AsyncTaskStatus.RUNNING && task.attempt === attempt ? task : null;
+      }, 20_000);
+    await runningOn(1);
+    const [second] = await cluster.startNodes(['second'], FAST_FAILOVER);
+    expect(await first.terminate()).toBe(0); // graceful: handed over, not lost
+    expect(await runningOn(2)).toMatchObject({ executor: 'second', offlineCount: 0 });
+    await cluster.startNodes(['third'], FAST_FAILOVER);
+    await second.kill(); // lost with its node
+    expect(await runningOn(3)).toMatchObject({ executor: 'third', offlineCount: 1 });
+    // createTask got the record of the attempt it started: the task journals record.attempt.
+    const runs = await waitFor('the third run to be journaled', async () => {
+      const ofTask = (await cluster.runs()).filter((run) => run.task_id === id);
+      return ofTask.length === 3 ? ofTask : null;
+    });
+    expect(runs.map(({ node, attempt }) => ({ node, attempt }))).toEqual([
+      { node: 'first', attempt: 1 },
+      { node: 'second', attempt: 2 },
+      { node: 'third', attempt: 3 },
+    ]);
+    await manager.interrupt(id);
+    expect(await manager.waitForExit(id, 5000)).toMatchObject({ status: AsyncTaskStatus.CANCELLED, offlineCount: 1, timedOut: false });
+  }, 60_000);
+
+  // The interrupt is accepted (recorded) while the task is RUNNING, but its node is already dead and
+  // never hears of it: the answer `interrupting` must still come true after failover.
+  for (const { maxOfflineAttempts, after } of [
+    { maxOfflineAttempts: 3, after: 'its next attempt on a survivor' },
+    { maxOfflineAttempts: 1, after: 'failover gives up on it (maxOfflineAttempts reached)' },
+  ]) {
+    it(`ends in CANCELLED when the interrupt was accepted just after its node died, and ${after}`, async () => {
+      const options = { ...FAST_FAILOVER, maxOfflineAttempts };
+      const [doomed] = await cluster.startNodes(['doomed'], options);
+      const { manager } = await cluster.startControl(options);
+      const { id } = await manager.submitAsyncTask({ name: 'long', taskType: 'work', params: { ms: 120_000 } });
+      await waitFor('the task to run', async () => (await manager.getTask(id)).status === AsyncTaskStatus.RUNNING, 20_000);
+      await cluster.startNodes(['survivor'], options);
+      await doomed.kill();
+      expect(await manager.interrupt(id)).toEqual({ taskId: id, outcome: 'interrupting', status: AsyncTaskStatus.RUNNING });
+      const done = await manager.waitForExit(id, 20_000);
+      expect({ status: done.status, failedReason: done.failedReason, offlineCount: done.offlineCount }).toEqual({
+        status: AsyncTaskStatus.CANCELLED,
+        failedReason: null,
+        offlineCount: 1, // the attempt lost with its node still counts
+      });
+    }, 60_000);
+  }
+
   it('interrupts running tasks through a node that does not run them, each within a second', async () => {
     await cluster.startNodes(['runner'], { ...FAST_FAILOVER, maxLoad: 500 });
     const { manager } = await cluster.startControl(FAST_FAILOVER);

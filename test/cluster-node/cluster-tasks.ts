@@ -53,10 +53,15 @@ class BurnTask extends ClusterTask {
   }
 }
 
-/** `crash`: kills its own node with SIGKILL — a task that keeps killing nodes. */
+/**
+ * `crash` {afterMs?}: kills its own node with SIGKILL — a task that keeps killing nodes. With afterMs
+ * it first logs and lives that long (its log reaches the live stream, as an OOM-killed task's would).
+ */
 class CrashTask extends ClusterTask {
   protected async run(log: AsyncTaskLog): Promise<void> {
-    log.warn(`crashing node ${this.node}`);
+    const { afterMs = 0 } = JSON.parse(this.params || '{}') as { afterMs?: number };
+    log.warn(`crashing node ${this.node} in attempt ${this.record.attempt}`);
+    if (afterMs > 0) await delay(afterMs);
     process.kill(process.pid, 'SIGKILL');
     await delay(60_000);
   }

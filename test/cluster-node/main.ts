@@ -1,12 +1,12 @@
 // One cluster node as its own process, for tests and benchmarks that kill nodes for real.
 // Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS_URL, CLUSTER_PREFIX, CLUSTER_NODE_ID,
 // CLUSTER_OPTIONS (JSON AsyncTaskModule options), CLUSTER_LOG=verbose for all log levels. Sends
-// {type:'ready'} over IPC once it receives.
+// {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input}.
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule } from '@sfc/async-task';
+import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule, type SubmitAsyncTaskInput } from '@sfc/async-task';
 import { ClusterTaskFactories } from './cluster-tasks.js';
 
 const env = (name: string) => {
@@ -44,4 +44,12 @@ process.once('SIGTERM', () => {
 });
 const manager = app.get(AsyncTaskManager);
 for (const factory of app.get(ClusterTaskFactories).all(nodeId)) manager.registerFactory(factory);
+// The test may submit through this node (its own manager, queues and Redis connections): {type:'submit', input}.
+process.on('message', (message: { type?: string; requestId?: number; input?: SubmitAsyncTaskInput }) => {
+  if (message.type !== 'submit') return;
+  manager.submitAsyncTask(message.input!).then(
+    (record) => process.send?.({ type: 'submitted', requestId: message.requestId, id: record.id }),
+    (error: Error) => process.send?.({ type: 'submitted', requestId: message.requestId, error: error.message }),
+  );
+});
 process.send?.({ type: 'ready', nodeId });

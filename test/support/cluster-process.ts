@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SubmitAsyncTaskInput } from '@sfc/async-task';
 
 const ENTRY = fileURLToPath(new URL('../../dist/test/cluster-node/main.js', import.meta.url));
 
@@ -53,6 +54,23 @@ export class ClusterProcess {
     }
     return node;
   }
+
+  /** Submits a task through this node's own manager (its queues, its Redis connections); resolves with the id. */
+  submit(input: SubmitAsyncTaskInput): Promise<string> {
+    const requestId = ++this.requests;
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: { type?: string; requestId?: number; id?: string; error?: string }) => {
+        if (message.type !== 'submitted' || message.requestId !== requestId) return;
+        this.child.off('message', onMessage);
+        if (message.error) reject(new Error(message.error));
+        else resolve(message.id!);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'submit', requestId, input });
+    });
+  }
+
+  private requests = 0;
 
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;

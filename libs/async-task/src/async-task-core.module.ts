@@ -13,6 +13,7 @@ import { ExecutionSupervisor } from './execution.supervisor.js';
 import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler } from './failover.reconciler.js';
 import { FailoverScanner } from './failover.scanner.js';
+import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { NodeRegistry } from './node-registry.js';
 import { ASYNC_TASK_ENTITIES } from './entities/index.js';
@@ -75,6 +76,7 @@ import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
     FailoverLock,
     QueueReconciler,
     FailoverScanner,
+    LostAttemptRecovery,
     StartupChecks,
     UnrunnableTypeWarnings,
     AsyncTaskLifecycle,

@@ -10,7 +10,7 @@ export enum AsyncTaskStatus {
   FAILED = 3,
   /** Interrupted by a user. Final. */
   CANCELLED = 4,
-  /** Its node died or shut down; republished to WAITING by the failover scan. */
+  /** Its node died (counted in offlineCount) or shut down (a hand-over, not counted); then back to WAITING. */
   OFFLINE = 5,
 }
 

@@ -10,7 +10,13 @@ import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
-import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+import type {
+  InterruptResult,
+  ListTasksQuery,
+  Page,
+  SubmitAsyncTaskInput,
+  WaitForExitResult,
+} from './interfaces/submit-async-task.interface.js';
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { NodeRegistry } from './node-registry.js';
@@ -88,6 +94,7 @@ export class AsyncTaskManager {
       updatedAt: now,
       startedAt: null,
       finishedAt: null,
+      interruptRequestedAt: null,
     } satisfies AsyncTaskRecord);
     let notQueued: unknown;
     try {
@@ -140,8 +147,9 @@ export class AsyncTaskManager {
 
   /**
    * A copy of the task's latest progress (sampled every second on the node that runs it, with
-   * `speed` in units per second), from any node; null if it never reported or its copy expired
-   * (`progressTtlMs` after its last sample). Unknown id: AsyncTaskNotFoundError.
+   * `speed` in units per second, and `sampledAt`, when that sample was taken, to judge how fresh it
+   * is), from any node; null if it never reported or its copy expired (`progressTtlMs` after its last
+   * sample). Unknown id: AsyncTaskNotFoundError.
    */
   async getProgress(taskId: string): Promise<ProgressRecord | null> {
     await this.getTask(taskId);
@@ -149,15 +157,21 @@ export class AsyncTaskManager {
   }
 
   /**
-   * Stops a task. Queued: CANCELLED at once. Running on any node: that node interrupts it and it
-   * ends in CANCELLED. Already ended: reported as `already-finished`. Unknown id: AsyncTaskNotFoundError.
+   * Stops a task. Queued: CANCELLED at once (`cancelled`). Running on any node: `interrupting`, and it
+   * always ends in CANCELLED — the interrupt is recorded on the task before this answers, and the
+   * attempt's final write turns it into CANCELLED even if `execute()` had just completed its work.
+   * Already ended before the interrupt was recorded: `already-finished` with its final status. Unknown
+   * id: AsyncTaskNotFoundError.
    */
   async interrupt(taskId: string): Promise<InterruptResult> {
     for (;;) {
       const record = await this.getTask(taskId);
       if (isFinalStatus(record.status)) return { taskId, outcome: 'already-finished', status: record.status };
       if (record.status === AsyncTaskStatus.RUNNING) {
-        // The flag reaches the running node even if it misses the message (it checks every heartbeat).
+        // Accepted only if this attempt still runs; else it just ended or was taken over: look again.
+        if (!(await this.records.requestInterrupt(taskId, record.attempt))) continue;
+        // Now stop the work at once. The flag reaches the running node even if it misses the message
+        // (it checks every heartbeat) and stops the next attempt too if this one is failed over.
         await this.redis.client.set(this.redis.keys.interruptFlag(taskId), '1', 'PX', INTERRUPT_FLAG_TTL_MS);
         await this.events.publish({ kind: 'interrupt', taskId });
         return { taskId, outcome: 'interrupting', status: record.status };
@@ -172,10 +186,11 @@ export class AsyncTaskManager {
   }
 
   /**
-   * Resolves with the record once the task has ended (SUCCESS, FAILED or CANCELLED), or with its
-   * current record when `timeoutMs` passes first. Listens before it looks, so no exit is missed.
+   * Resolves with the record once the task has ended (SUCCESS, FAILED or CANCELLED; `timedOut: false`),
+   * or with its current record and `timedOut: true` when `timeoutMs` passes first. Listens before it
+   * looks, so no exit is missed. Unknown id: AsyncTaskNotFoundError.
    */
-  async waitForExit(taskId: string, timeoutMs: number): Promise<AsyncTaskRecord> {
+  async waitForExit(taskId: string, timeoutMs: number): Promise<WaitForExitResult> {
     const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => {};
     const unsubscribe = await this.events.on('exit', (event) => {
@@ -186,7 +201,8 @@ export class AsyncTaskManager {
         const exited = new Promise<void>((resolve) => (wake = resolve));
         const record = await this.getTask(taskId);
         const remaining = deadline - Date.now();
-        if (isFinalStatus(record.status) || remaining <= 0) return record;
+        if (isFinalStatus(record.status)) return Object.assign(record, { timedOut: false });
+        if (remaining <= 0) return Object.assign(record, { timedOut: true });
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.min(remaining, EXIT_RECHECK_MS))))]);
         clearTimeout(timer);

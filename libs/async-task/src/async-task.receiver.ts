@@ -80,7 +80,7 @@ export class AsyncTaskReceiver {
       // A fetched entry is held only between fetch and claim; a node that dies there gets it taken back.
       lockDuration: 30_000,
     });
-    worker.on('error', (error) => this.logger.warn(`Receiver of "${taskType}": ${error.message}`));
+    worker.on('error', (error) => this.redis.reportError(`Receiver of "${taskType}"`, error));
     this.workers.set(taskType, worker);
     void worker.startStalledCheckTimer();
     this.loops.push(this.receiveLoop(taskType, worker));

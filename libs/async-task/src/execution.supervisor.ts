@@ -4,6 +4,7 @@ import { AsyncTaskExecutor } from './async-task.executor.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { RedisConnections } from './redis-connections.js';
 import { withTimeout } from './retry-transient.js';
+import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
 
@@ -19,6 +20,8 @@ export class ExecutionSupervisor {
   private readonly logger = new Logger(ExecutionSupervisor.name);
   private timer: NodeJS.Timeout | undefined;
   private lastOwnershipCheck = Date.now();
+  /** When this node started working: RUNNING records under its id started earlier are lost attempts. */
+  private startedAt = Date.now();
   /** Until when a check is under way (a stuck one is abandoned after CHECK_TIMEOUT_MS). */
   private checking = 0;
 
@@ -28,9 +31,14 @@ export class ExecutionSupervisor {
     private readonly redis: RedisConnections,
     private readonly records: TaskRecordStore,
     private readonly handover: TaskHandover,
+    private readonly lostAttempts: LostAttemptRecovery,
   ) {}
 
   start(): void {
+    // Claims made from now on are this process's; the first check (one heartbeat from now) looks for
+    // attempts an earlier process under this node id left behind.
+    this.startedAt = Date.now();
+    this.lastOwnershipCheck = 0;
     this.timer = setInterval(
       () => void withTimeout(this.check(), CHECK_TIMEOUT_MS, 'Supervising running tasks').catch((error) => this.logger.warn(error.message)),
       this.options.heartbeatIntervalMs,
@@ -54,13 +62,20 @@ export class ExecutionSupervisor {
   }
 
   /**
-   * Records RUNNING on this node that it does not run — a claim whose answer was lost, or whose start
-   * failed half-way (e.g. the database went away between claim and read). The node is alive, so no
-   * failover scan would touch them: hand them back to the queue.
+   * Records RUNNING on this node that it does not run. The node is alive, so no failover scan would
+   * touch them. Started before this node started: an earlier process under the same node id died with
+   * them (a fixed id restarted at once, e.g. a StatefulSet pod) — lost attempts, counted and kept like
+   * a failover's, so a task that kills its node cannot loop forever. Otherwise a claim whose answer was
+   * lost, or whose start failed half-way (e.g. the database went away between claim and read): handed
+   * back to the queue, not counted.
    */
   private async handBackOrphans(): Promise<void> {
     for (const task of await this.records.findRunningOn(this.options.nodeId)) {
       if (this.executor.isTracking(task.id)) continue;
+      if (task.startedAt && task.startedAt.getTime() < this.startedAt) {
+        await this.lostAttempts.recover(task, `node ${this.options.nodeId} restarted while running it`);
+        continue;
+      }
       if (await this.handover.handOver(task, false)) {
         this.logger.warn(`Task ${task.id} was recorded as running here but was not; handed back to the queue`);
       }

@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from './async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
-import { ClusterEvents } from './cluster-events.js';
 import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler, SETTLE_MS } from './failover.reconciler.js';
-import { messages } from './async-task.messages.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
 import { withTimeout } from './retry-transient.js';
-import { LiveLogArchiver } from './task-log/live-log.archiver.js';
+import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
 
@@ -38,8 +36,7 @@ export class FailoverScanner {
     private readonly records: TaskRecordStore,
     private readonly handover: TaskHandover,
     private readonly reconciler: QueueReconciler,
-    private readonly events: ClusterEvents,
-    private readonly archiver: LiveLogArchiver,
+    private readonly lostAttempts: LostAttemptRecovery,
   ) {}
 
   start(): void {
@@ -89,17 +86,7 @@ export class FailoverScanner {
     const alive = await this.nodes.aliveAmong([...new Set(running.map((task) => task.executor ?? ''))]);
     for (const task of running) {
       if (alive.has(task.executor ?? '')) continue;
-      if (task.offlineCount + 1 >= this.options.maxOfflineAttempts) {
-        const reason = messages.tooManyOfflineAttempts(task.offlineCount + 1, task.executor ?? 'unknown');
-        if (await this.records.failLost(task.id, task.attempt, reason)) {
-          this.logger.warn(`Task ${task.id} failed: ${reason}`);
-          await this.archiver.archive(task.id, task.attempt, task.executor);
-          await this.events.publish({ kind: 'exit', taskId: task.id, status: AsyncTaskStatus.FAILED });
-        }
-      } else if (await this.handover.handOver(task, true)) {
-        this.logger.warn(`Task ${task.id} attempt ${task.attempt} was running on dead node ${task.executor}; requeued`);
-        await this.archiver.archive(task.id, task.attempt, task.executor);
-      }
+      await this.lostAttempts.recover(task, `its node ${task.executor} stopped beating`);
     }
   }
 

@@ -7,7 +7,13 @@ export { BaseAsyncTask } from './base-async-task.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
-export type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+export type {
+  InterruptResult,
+  ListTasksQuery,
+  Page,
+  SubmitAsyncTaskInput,
+  WaitForExitResult,
+} from './interfaces/submit-async-task.interface.js';
 export type { AsyncTaskNodeInfo } from './node-info.js';
 export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
 export { AsyncTaskLog, type LogSink } from './task-log/async-task-log.js';

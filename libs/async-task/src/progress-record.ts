@@ -12,6 +12,13 @@ export class ProgressRecord {
   speed = 0;
   /** Epoch milliseconds of the last change of `total` or `loaded`. */
   lastUpdateTime = Date.now();
+  /**
+   * Epoch milliseconds when the framework took this copy, on the node running the task (about once a
+   * second while it runs, and once at its end); undefined on a task's own live object. An old
+   * `sampledAt` means the copy is stale (the attempt ended or its node stopped); a fresh one with an
+   * old `lastUpdateTime` means the task runs but reports no progress.
+   */
+  sampledAt?: number;
 
   setTotal(total: number): this {
     this.total = total;
@@ -31,7 +38,8 @@ export class ProgressRecord {
 
   /** A detached plain copy (what is stored and returned to readers). */
   toJSON(): ProgressSnapshot {
-    return { total: this.total, loaded: this.loaded, speed: this.speed, lastUpdateTime: this.lastUpdateTime };
+    const { total, loaded, speed, lastUpdateTime, sampledAt } = this;
+    return sampledAt === undefined ? { total, loaded, speed, lastUpdateTime } : { total, loaded, speed, lastUpdateTime, sampledAt };
   }
 
   static from(snapshot: ProgressSnapshot): ProgressRecord {
@@ -44,4 +52,6 @@ export interface ProgressSnapshot {
   loaded: number;
   speed: number;
   lastUpdateTime: number;
+  /** When the framework sampled it (epoch ms); set on stored copies only. */
+  sampledAt?: number;
 }

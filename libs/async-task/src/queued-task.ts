@@ -53,5 +53,6 @@ export function claimedRecord(
     updatedAt: claim.claimedAt,
     startedAt: claim.claimedAt,
     finishedAt: null,
+    interruptRequestedAt: null,
   } satisfies AsyncTaskRecord);
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
+import { RateLimitedWarnings } from './rate-limited-warnings.js';
 import { RedisKeys } from './redis-keys.js';
 import { coalesceWrites } from './socket-write-coalescing.js';
 
@@ -12,6 +13,7 @@ import { coalesceWrites } from './socket-write-coalescing.js';
 @Injectable()
 export class RedisConnections {
   private readonly logger = new Logger(RedisConnections.name);
+  private readonly warnings = new RateLimitedWarnings(this.logger);
   private readonly opened: Redis[] = [];
   readonly keys: RedisKeys;
   private shared: Redis | undefined;
@@ -50,11 +52,20 @@ export class RedisConnections {
       typeof this.options.redis === 'string'
         ? new Redis(this.options.redis, base)
         : new Redis({ ...this.options.redis, ...base });
-    redis.on('error', (error) => this.logger.warn(`Redis (${purpose}): ${error.message}`));
+    redis.on('error', (error) => this.reportError(`Redis (${purpose})`, error));
     // Each (re)connection brings a new socket.
     redis.on('connect', () => coalesceWrites(redis.stream));
     this.opened.push(redis);
     return redis;
+  }
+
+  /**
+   * Logs a connection error of one source (this node's connections, BullMQ queues and workers) through
+   * the Nest logger, at most once per 10 s per source: an outage makes each of them fail on every
+   * reconnect attempt. BullMQ objects without an 'error' listener would print each one to stderr.
+   */
+  reportError(source: string, error: Error): void {
+    this.warnings.warn(source, error.message);
   }
 
   /**

@@ -95,18 +95,19 @@ export class TaskAttemptRunner {
       if (execution.handedOver) return;
       // The batched write times its statement out by itself (10 s); waiting longer here than a queued
       // item can take keeps a retry from adding a second copy of an end that is still queued.
-      const written = await retryTransient(
+      // What was recorded may differ from what the attempt reported: an accepted interrupt makes it CANCELLED.
+      const recorded = await retryTransient(
         `Recording the end of task ${taskId}`,
         () => this.writes.finish({ id: taskId, attempt, status, failedReason }),
         this.logger,
         2000,
         FINISH_ATTEMPT_TIMEOUT_MS,
       );
-      if (!written) {
+      if (recorded === null) {
         this.logger.warn(`Task ${taskId} attempt ${attempt} ended, but a newer attempt owns the record; its result is discarded`);
         return;
       }
-      await this.events.publish({ kind: 'exit', taskId, status });
+      await this.events.publish({ kind: 'exit', taskId, status: recorded });
     } catch (error) {
       this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS, type AsyncTaskStatus } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
 import { hasMysqlCode } from './mysql-errors.js';
@@ -34,7 +34,7 @@ const DEADLOCK_RETRIES = 3;
 @Injectable()
 export class TaskLifecycleWrites {
   private readonly claims = new WriteBatcher<{ id: string; attempt: number }, Date | null>((items) => this.claimBatch(items), LIMITS);
-  private readonly finishes = new WriteBatcher<AttemptEnd, boolean>(
+  private readonly finishes = new WriteBatcher<AttemptEnd, AsyncTaskStatus | null>(
     async (ends) => (await this.answered(this.store.finishMany(ends), 'Recording task ends')).map((value) => ({ value })),
     { ...LIMITS, lingerMs: FINISH_LINGER_MS },
   );
@@ -82,8 +82,11 @@ export class TaskLifecycleWrites {
     return this.claims.write({ id, attempt });
   }
 
-  /** 1 → final for one attempt; false if that attempt no longer owns the record. */
-  finish(end: AttemptEnd): Promise<boolean> {
+  /**
+   * 1 → final for one attempt. Answers the status recorded — CANCELLED instead of the reported one when
+   * a user interrupt was accepted meanwhile — or null if that attempt no longer owns the record.
+   */
+  finish(end: AttemptEnd): Promise<AsyncTaskStatus | null> {
     return this.finishes.write(end);
   }
 

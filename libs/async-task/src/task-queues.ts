@@ -44,6 +44,8 @@ export class TaskQueues {
         connection: this.redis.client,
         prefix: this.redis.keys.prefix,
       });
+      // Without a listener BullMQ prints every connection error of an outage to stderr.
+      queue.on('error', (error) => this.redis.reportError(`BullMQ queue "${taskType}"`, error));
       this.queues.set(taskType, queue);
     }
     return queue;

@@ -80,9 +80,15 @@ export class TaskRecordBatchStore {
     return claims.map((claim) => claimed.has(key(claim.id, claim.attempt)));
   }
 
-  /** 1 → final for each attempt that still owns its record; answers, item by item, whether it did. */
-  async finishMany(ends: AttemptEnd[]): Promise<boolean[]> {
-    const written = new Set<string>();
+  /**
+   * 1 → final for each attempt that still owns its record; answers, item by item, the status it
+   * recorded, or null where the attempt no longer owned the record. An attempt whose task had a user
+   * interrupt accepted (`interrupt_requested_at` set, see TaskRecordStore.requestInterrupt) ends in
+   * CANCELLED whatever it reported: the common statement skips those rows, and only when it changed
+   * fewer rows than it holds does a second one cancel them (no extra statement without interrupts).
+   */
+  async finishMany(ends: AttemptEnd[]): Promise<Array<AsyncTaskStatus | null>> {
+    const written = new Map<string, AsyncTaskStatus>();
     for (const group of groupInIdOrder(ends, (end) => `${end.status}#${end.attempt}`).values()) {
       const { status, attempt } = group[0];
       const ids = group.map((end) => end.id);
@@ -91,23 +97,44 @@ export class TaskRecordBatchStore {
       const result = await this.records.query(
         `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = ${reasonSql},
          finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3)
-         WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
+         WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ? AND interrupt_requested_at IS NULL`,
         [status, ...reasons.flatMap((end) => [end.id, end.failedReason]), ...ids, AsyncTaskStatus.RUNNING, attempt],
       );
       if (affectedRows(result) === ids.length) {
-        for (const id of ids) written.add(key(id, attempt));
+        for (const id of ids) written.set(key(id, attempt), status);
         continue;
       }
-      // Some attempts were taken over (failover) meanwhile, or this is a retry of a batch that landed.
-      // Ours are the rows with our status and reason (a failover's FAILED has a reason of its own).
-      const rows: Array<{ id: string; failed_reason: string | null }> = await this.records.query(
-        `SELECT id, failed_reason FROM async_task_record FORCE INDEX (PRIMARY) WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ?`,
-        [...ids, status, attempt],
+      // Some had an interrupt accepted, were taken over (failover) meanwhile, or this is a retry of a
+      // batch that landed. Ours are the rows with our status and reason (a failover's FAILED has a
+      // reason of its own), and the interrupted ones this attempt cancels now.
+      await this.cancelInterrupted(ids, attempt);
+      const rows: Array<{ id: string; status: AsyncTaskStatus; failed_reason: string | null; interrupted: number }> = await this.records.query(
+        `SELECT id, status, failed_reason, interrupt_requested_at IS NOT NULL AS interrupted FROM async_task_record FORCE INDEX (PRIMARY)
+         WHERE id IN (${placeholders(ids)}) AND status IN (?, ?) AND attempt = ?`,
+        [...ids, status, AsyncTaskStatus.CANCELLED, attempt],
       );
       const reasonOf = new Map(group.map((end) => [end.id, end.failedReason]));
-      for (const row of rows) if (row.failed_reason === reasonOf.get(row.id)) written.add(key(row.id, attempt));
+      for (const row of rows) {
+        if (row.status === AsyncTaskStatus.CANCELLED && Number(row.interrupted) === 1) written.set(key(row.id, attempt), AsyncTaskStatus.CANCELLED);
+        else if (row.status === status && row.failed_reason === reasonOf.get(row.id)) written.set(key(row.id, attempt), status);
+      }
     }
-    return ends.map((end) => written.has(key(end.id, end.attempt)));
+    return ends.map((end) => written.get(key(end.id, end.attempt)) ?? null);
+  }
+
+  /**
+   * 1 → 4 for these RUNNING attempts whose task had a user interrupt accepted: the one place where
+   * that mark becomes the outcome (an attempt's own end, and failover's give-up, both come here;
+   * `lostWithNode` counts the attempt in offline_count, as failover does). Answers how many it cancelled.
+   */
+  async cancelInterrupted(ids: string[], attempt: number, lostWithNode = false): Promise<number> {
+    const result = await this.records.query(
+      `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = NULL,${lostWithNode ? ' offline_count = offline_count + 1,' : ''}
+       finished_at = CURRENT_TIMESTAMP(3), updated_at = CURRENT_TIMESTAMP(3)
+       WHERE id IN (${placeholders(ids)}) AND status = ? AND attempt = ? AND interrupt_requested_at IS NOT NULL`,
+      [AsyncTaskStatus.CANCELLED, ...ids, AsyncTaskStatus.RUNNING, attempt],
+    );
+    return affectedRows(result);
   }
 }
 

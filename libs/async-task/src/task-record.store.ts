@@ -43,6 +43,22 @@ export class TaskRecordStore {
     return result.affected === 1;
   }
 
+  /**
+   * Accepts a user interrupt of a running task: marks the record, only while this very attempt is
+   * RUNNING (fenced like every transition). From then on the task ends in CANCELLED: its attempt's
+   * final write turns the mark into CANCELLED (TaskRecordBatchStore.cancelInterrupted), and so do the
+   * attempts after a failover. False if the attempt no longer runs (it ended or was taken over).
+   */
+  async requestInterrupt(id: string, attempt: number): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ interruptRequestedAt: () => 'COALESCE(interrupt_requested_at, CURRENT_TIMESTAMP(3))', updatedAt: NOW })
+      .where('id = :id AND status = :running AND attempt = :attempt', { id, running: AsyncTaskStatus.RUNNING, attempt })
+      .execute();
+    return result.affected === 1;
+  }
+
   /** 1 → 5 for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
   async markOffline(id: string, attempt: number, nodeDied: boolean): Promise<boolean> {
     const result = await this.records
@@ -73,10 +89,13 @@ export class TaskRecordStore {
     });
   }
 
-  /** Tasks a node is recorded as running (compared with what it really runs, to find orphans). */
-  findRunningOn(nodeId: string): Promise<Array<Pick<AsyncTaskRecord, HandoverFields>>> {
+  /**
+   * Tasks a node is recorded as running (compared with what it really runs, to find orphans; those
+   * started before this process started were lost with an earlier process under the same node id).
+   */
+  findRunningOn(nodeId: string): Promise<Array<Pick<AsyncTaskRecord, HandoverFields | 'executor' | 'offlineCount' | 'startedAt'>>> {
     return this.records.find({
-      select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true },
+      select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true, executor: true, offlineCount: true, startedAt: true },
       where: { status: AsyncTaskStatus.RUNNING, executor: nodeId },
     });
   }
@@ -104,13 +123,20 @@ export class TaskRecordStore {
       .getMany();
   }
 
-  /** 1 → 3 for a task whose nodes kept dying: it is not failed over forever. */
+  /**
+   * 1 → 3 for a task whose nodes kept dying: it is not failed over forever. Not for a task with an
+   * accepted interrupt (false): that one ends in CANCELLED (TaskRecordBatchStore.cancelInterrupted).
+   */
   async failLost(id: string, attempt: number, reason: string): Promise<boolean> {
     const result = await this.records
       .createQueryBuilder()
       .update()
       .set({ status: AsyncTaskStatus.FAILED, failedReason: reason, offlineCount: () => 'offline_count + 1', finishedAt: NOW, updatedAt: NOW })
-      .where('id = :id AND status = :running AND attempt = :attempt', { id, running: AsyncTaskStatus.RUNNING, attempt })
+      .where('id = :id AND status = :running AND attempt = :attempt AND interrupt_requested_at IS NULL', {
+        id,
+        running: AsyncTaskStatus.RUNNING,
+        attempt,
+      })
       .execute();
     return result.affected === 1;
   }

@@ -97,28 +97,43 @@ describe('batched lifecycle writes (real Redis and MySQL)', () => {
     expect(await statusOf(ids[2])).toMatchObject({ status: AsyncTaskStatus.RUNNING, attempt: 1, executor: 'other-node' });
   });
 
-  it('answers each end of a batch on its own, with its own failure reason; a taken-over attempt is not written', async () => {
+  it('answers each end of a batch on its own, with its own failure reason; a taken-over attempt is not written; an accepted interrupt wins', async () => {
     const { app, manager } = await node('api', { worker: false });
     const batch = app.get(TaskRecordBatchStore, { strict: false });
     const records = app.get(TaskRecordStore, { strict: false });
-    const ids = await Promise.all(['ok', 'bad', 'lost', 'given up'].map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
-    expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual([true, true, true, true]);
+    const names = ['ok', 'bad', 'lost', 'given up', 'interrupted ok', 'interrupted bad'];
+    const ids = await Promise.all(names.map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
+    expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual(ids.map(() => true));
     // The failover scan took the third attempt away (1 → 5), and failed the fourth for good (1 → 3),
     // before their ends were written.
     expect(await records.markOffline(ids[2], 1, true)).toBe(true);
     expect(await records.failLost(ids[3], 1, 'its nodes kept dying')).toBe(true);
+    // A user interrupt was accepted for the last two while they were finishing.
+    expect(await records.requestInterrupt(ids[4], 1)).toBe(true);
+    expect(await records.requestInterrupt(ids[5], 1)).toBe(true);
+    // Only while that attempt runs: not for an ended task, nor for an older attempt.
+    expect(await records.requestInterrupt(ids[3], 1)).toBe(false);
+    expect(await records.requestInterrupt(ids[0], 0)).toBe(false);
 
     const ends = [
       { id: ids[0], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
       { id: ids[1], attempt: 1, status: AsyncTaskStatus.FAILED, failedReason: "disk on fire, it's bad" },
       { id: ids[2], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
       { id: ids[3], attempt: 1, status: AsyncTaskStatus.FAILED, failedReason: 'out of memory' },
+      { id: ids[4], attempt: 1, status: AsyncTaskStatus.SUCCESS, failedReason: null },
+      { id: ids[5], attempt: 1, status: AsyncTaskStatus.FAILED, failedReason: 'late failure' },
     ];
-    expect(await batch.finishMany(ends)).toEqual([true, true, false, false]);
-    expect(await batch.finishMany(ends)).toEqual([true, true, false, false]);
+    const answers = [AsyncTaskStatus.SUCCESS, AsyncTaskStatus.FAILED, null, null, AsyncTaskStatus.CANCELLED, AsyncTaskStatus.CANCELLED];
+    expect(await batch.finishMany(ends)).toEqual(answers);
+    // A retry of a batch whose answer was lost recognises what it wrote.
+    expect(await batch.finishMany(ends)).toEqual(answers);
     expect(await statusOf(ids[3])).toMatchObject({ status: AsyncTaskStatus.FAILED, failed_reason: 'its nodes kept dying' });
     expect(await statusOf(ids[0])).toMatchObject({ status: AsyncTaskStatus.SUCCESS, failed_reason: null });
     expect(await statusOf(ids[1])).toMatchObject({ status: AsyncTaskStatus.FAILED, failed_reason: "disk on fire, it's bad" });
     expect(await statusOf(ids[2])).toMatchObject({ status: AsyncTaskStatus.OFFLINE, attempt: 1 });
+    expect(await statusOf(ids[4])).toMatchObject({ status: AsyncTaskStatus.CANCELLED, failed_reason: null });
+    expect(await statusOf(ids[5])).toMatchObject({ status: AsyncTaskStatus.CANCELLED, failed_reason: null });
+    // What a user sees: the interrupt was answered `already-finished` with the status that was recorded.
+    expect(await manager.interrupt(ids[4])).toEqual({ taskId: ids[4], outcome: 'already-finished', status: AsyncTaskStatus.CANCELLED });
   });
 });

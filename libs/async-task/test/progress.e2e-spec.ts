@@ -13,7 +13,7 @@ describe('task progress, from any node (real Redis and MySQL)', () => {
   let prefix: string;
 
   const node = async (name: string, worker = true) => {
-    const factories = worker ? [testTaskFactory('steady', gate)] : [];
+    const factories = worker ? [testTaskFactory('steady', gate), testTaskFactory('talk', gate)] : [];
     const started = await startTestNode(database, { prefix, nodeId: name, worker, factories });
     nodes.push(started);
     return started;
@@ -47,6 +47,29 @@ describe('task progress, from any node (real Redis and MySQL)', () => {
     // The final sample is written when the attempt ends.
     expect(await b.getProgress(id)).toMatchObject({ total: 6000, loaded: 6000 });
   }, 40_000);
+
+  it('says when each copy was sampled: fresh every second while a task runs, even one that reports nothing new', async () => {
+    const { manager: b } = await node('node-b', false);
+    await node('node-a');
+    const { id } = await b.submitAsyncTask({ name: 'quiet', taskType: 'talk', params: { lines: 1 } });
+    const first = await waitFor('a first sample', () => b.getProgress(id));
+    expect(first.sampledAt).toBeGreaterThan(Date.now() - 2000);
+    expect(first.sampledAt).toBeLessThanOrEqual(Date.now());
+    // The task holds at the gate and changes nothing: its lastUpdateTime stays, the samples go on.
+    const later = await waitFor('a later sample', async () => {
+      const read = await b.getProgress(id);
+      return read && read.sampledAt! > first.sampledAt! ? read : undefined;
+    }, 5000);
+    expect(later.sampledAt! - first.sampledAt!).toBeGreaterThanOrEqual(900);
+    expect(later.lastUpdateTime).toBe(first.lastUpdateTime);
+    expect(later.toJSON()).toEqual({ total: 0, loaded: 0, speed: 0, lastUpdateTime: first.lastUpdateTime, sampledAt: later.sampledAt });
+    gate.release(id);
+    const ended = await b.waitForExit(id, 10_000);
+    // The last sample was taken at the end of the attempt, and ages from there.
+    const final = await b.getProgress(id);
+    expect(final!.sampledAt).toBeGreaterThanOrEqual(later.sampledAt!);
+    expect(final!.sampledAt).toBeLessThanOrEqual(ended.finishedAt!.getTime() + 50);
+  }, 30_000);
 
   it('returns a fresh copy on every read', async () => {
     await node('node-a');

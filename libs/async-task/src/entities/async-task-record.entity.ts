@@ -32,7 +32,11 @@ export class AsyncTaskRecord {
   @Column({ type: 'int', default: 0 })
   attempt: number;
 
-  /** How many attempts ended because their node died or shut down. */
+  /**
+   * How many attempts were lost with their node: killed or crashed (found by the failover scan), or
+   * restarted under the same node id. They count against `maxOfflineAttempts`. A graceful hand-over
+   * on shutdown (SIGTERM) is not counted: that attempt was stopped cleanly, not lost.
+   */
   @Column({ name: 'offline_count', type: 'int', default: 0 })
   offlineCount: number;
 
@@ -70,4 +74,12 @@ export class AsyncTaskRecord {
 
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
+
+  /**
+   * When `interrupt()` accepted a user interrupt of the running task (it answered `interrupting`);
+   * null if none was. Set only while an attempt is RUNNING; from then on the task ends in CANCELLED,
+   * even if its `execute()` had already completed its work (the interrupt won the race with the end).
+   */
+  @Column({ name: 'interrupt_requested_at', type: 'datetime', precision: 3, nullable: true })
+  interruptRequestedAt: Date | null;
 }

@@ -1,3 +1,5 @@
+import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
+
 /** What `AsyncTaskManager.submitAsyncTask()` takes. */
 export interface SubmitAsyncTaskInput {
   /** Human-readable name, 1–255 characters. */
@@ -35,12 +37,23 @@ export interface Page<T> {
   size: number;
 }
 
+/** What `AsyncTaskManager.waitForExit()` resolves with: the record, and whether the wait timed out. */
+export interface WaitForExitResult extends AsyncTaskRecord {
+  /**
+   * `false`: the task has ended (status 2, 3 or 4). `true`: `timeoutMs` passed first, and this is the
+   * record as it was then (status 0, 1 or 5); the task goes on.
+   */
+  timedOut: boolean;
+}
+
 /** What an interrupt did. */
 export interface InterruptResult {
   taskId: string;
   /**
-   * `cancelled`: it was queued and is now CANCELLED; `interrupting`: it runs and was told to stop
-   * (it ends in CANCELLED); `already-finished`: it had ended before, see `status`.
+   * `cancelled`: it was queued and is now CANCELLED. `interrupting`: it was running; the interrupt is
+   * recorded on the task and it always ends in CANCELLED — even if `execute()` had just completed its
+   * work (the interrupt won the race with the end). `already-finished`: its end was written before
+   * the interrupt, see `status` (2, 3 or 4).
    */
   outcome: 'cancelled' | 'interrupting' | 'already-finished';
   status: number;

@@ -90,6 +90,7 @@ export class ProgressSampler {
       loaded: current.loaded,
       speed: tracked.speed,
       lastUpdateTime: Number(progress.lastUpdateTime) || Date.now(),
+      sampledAt: Date.now(),
     };
   }
 

@@ -49,7 +49,7 @@ export class ProgressStore {
   async read(taskId: string): Promise<ProgressRecord | null> {
     const json = await this.redis.client.get(this.redis.keys.progress(taskId));
     if (!json) return null;
-    const { total, loaded, speed, lastUpdateTime } = JSON.parse(json) as StoredProgress;
-    return ProgressRecord.from({ total, loaded, speed, lastUpdateTime });
+    const { total, loaded, speed, lastUpdateTime, sampledAt } = JSON.parse(json) as StoredProgress;
+    return ProgressRecord.from({ total, loaded, speed, lastUpdateTime, sampledAt });
   }
 }
