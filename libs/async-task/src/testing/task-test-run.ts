@@ -134,6 +134,7 @@ function testRecord(factory: AsyncTaskFactory, params: string, overrides: Partia
     updatedAt: now,
     startedAt: now,
     finishedAt: null,
+    interruptRequestedAt: null,
     ...overrides,
-  } as AsyncTaskRecord;
+  } satisfies AsyncTaskRecord;
 }
