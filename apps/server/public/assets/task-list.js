@@ -127,9 +127,15 @@ $('#page-older').addEventListener('click', () => {
   view.page += 1;
   void reloadTasks();
 });
-$('#filters').addEventListener('submit', (event) => {
-  event.preventDefault();
+function search() {
   view.found = $('#search-id').value.trim() || null;
   if (!view.found) view.page = 1;
   void reloadTasks();
+}
+$('#filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  search();
 });
+// The box's clear button empties it without submitting: back to the list.
+$('#search-id').addEventListener('search', () => view.found && !$('#search-id').value.trim() && search());
+

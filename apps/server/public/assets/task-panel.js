@@ -111,7 +111,7 @@ function showAttempts({ attempts, record }) {
       el('td', {}, el('span', { class: `status status-${outcome === 'node lost' ? 'OFFLINE' : outcome}` }, outcome)),
       el('td', { class: 'last-line', title: quote }, quote));
   });
-  $('#attempts tbody').replaceChildren(...rows);
+  $('#attempts tbody').replaceChildren(...(rows.length > 0 ? rows : [el('tr', {}, el('td', { colspan: '6', class: 'muted' }, 'No attempt has written to the log yet.'))]));
 }
 
 async function followLog(opened) {

@@ -74,3 +74,11 @@ export function selectTask(id) {
 export function onTaskClicked(callback) {
   onSelect = callback;
 }
+
+/** "12 s ago" must not stay 12 s: the ages are rewritten every 10 seconds. */
+setInterval(() => {
+  for (const cell of document.querySelectorAll('#tasks tr[data-task-id] td.created')) {
+    const createdAt = tasks.get(cell.parentElement.dataset.taskId)?.createdAt;
+    if (createdAt) cell.textContent = timeAgo(createdAt);
+  }
+}, 10_000);
