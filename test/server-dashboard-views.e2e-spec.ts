@@ -1,22 +1,17 @@
 import { jest } from '@jest/globals';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER } from './support/cluster-fixture.js';
 import { ClusterProcess } from './support/cluster-process.js';
 import { REDIS_URL } from './support/test-environment.js';
+import { type HeadlessChromium, launchHeadlessChromium } from './support/headless-chromium.js';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';
 
 jest.setTimeout(120_000);
 
-/** Debian's Chromium, headless, with everything that would reach the network switched off. */
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 /** The policy the server is to send (issue #15): the page must work under it, with no inline code or style. */
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 /** Screenshots of each panel, for a person to look at (git-ignored). */
@@ -25,8 +20,7 @@ const ALICE_QUICK_TASKS = 22;
 
 describe('reference server: dashboard filters, paging, search, task panel and charts in headless Chromium', () => {
   let server: TestServer;
-  let profile: string;
-  let browser: BrowserContext;
+  let browser: HeadlessChromium;
   let page: Page;
   let serverNodeId: string;
   const consoleErrors: string[] = [];
@@ -56,14 +50,10 @@ describe('reference server: dashboard filters, paging, search, task panel and ch
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    profile = await mkdtemp(join(tmpdir(), 'async-task-chromium-'));
-    [server, browser] = await Promise.all([
-      startTestServer(),
-      chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }),
-    ]);
+    [server, browser] = await Promise.all([startTestServer(), launchHeadlessChromium()]);
     serverNodeId = server.app.get(AsyncTaskManager).nodeId;
     await ClusterFixture.prepare(server.database);
-    page = browser.pages()[0] ?? (await browser.newPage());
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.setViewportSize({ width: 1360, height: 900 });
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(`${message.text()} (${message.location().url})`));
     page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -88,7 +78,6 @@ describe('reference server: dashboard filters, paging, search, task panel and ch
     await Promise.all(nodes.map((node) => node.kill()));
     await browser?.close();
     await server?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
     if (screenshots.length > 0) console.log(`Dashboard screenshots:\n${screenshots.join('\n')}`);
   });
 
@@ -189,12 +178,17 @@ describe('reference server: dashboard filters, paging, search, task panel and ch
     expect(legend).toContain(serverNodeId);
     await snap('charts', page.locator('#charts-panel'));
 
-    // Hovering the last minute's bar shows its figures in the legend, as a person would read them.
-    const plot = page.locator('#chart-throughput .u-over');
-    const area = (await plot.boundingBox())!;
+    // Hovering a minute shows its figures in the legend, as a person would read them: half an hour
+    // ago nothing ended; in the last minute the naps and the download did.
+    const legendValues = () => page.locator('#chart-throughput .u-legend .u-series .u-value').allTextContents();
+    const area = (await page.locator('#chart-throughput .u-over').boundingBox())!;
+    await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
+    const halfHourAgo = await legendValues();
+    expect(halfHourAgo.slice(1)).toEqual(['0', '0']);
     await page.mouse.move(area.x + area.width - 2, area.y + area.height / 2);
-    const hovered = await page.locator('#chart-throughput .u-legend .u-series .u-value').allTextContents();
-    expect(hovered.slice(1).map(Number)).toEqual([ALICE_QUICK_TASKS, 1]);
+    const lastMinute = await legendValues();
+    expect(lastMinute.slice(1)).toEqual([String(ALICE_QUICK_TASKS), '1']);
+    expect(lastMinute[0]).not.toBe(halfHourAgo[0]); // the minute's label follows the pointer
     await snap('chart-throughput-hover', page.locator('#chart-throughput'));
     await page.mouse.move(0, 0);
 
