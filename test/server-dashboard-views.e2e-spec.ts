@@ -235,6 +235,21 @@ describe('reference server: dashboard filters, paging, search, task panel and ch
     await snap('task-panel-failover-attempts', panel);
   });
 
+  it('follows a task out of the status shown: an interrupted waiting task leaves the WAITING list', async () => {
+    await page.fill('#search-id', '');
+    await page.click('#search-button');
+    await page.click('#status-counts button[data-status="WAITING"]');
+    await page.locator('#page-info', { hasText: '1–1 of 1 tasks' }).waitFor();
+    const row = page.locator('tr[data-task-id]', { hasText: 'later' });
+    await row.locator('button.interrupt').click();
+    await page.locator('#no-tasks', { hasText: 'No tasks match these filters.' }).waitFor();
+    expect(await rows().count()).toBe(0);
+    await countOf('WAITING').filter({ hasText: /^0$/ }).waitFor();
+    expect(await countOf('CANCELLED').textContent()).toBe('2');
+    expect(await status(ids.later)).toBe(AsyncTaskStatus.CANCELLED);
+    await page.locator('#chart-depth .summary', { hasText: /^0 waiting now/ }).waitFor();
+  });
+
   it('lets an admin see every owner’s tasks and filter by owner', async () => {
     await signIn(TOKENS.admin, 'admin (admin: all tasks)');
     await page.locator('#filter-owner-label').waitFor();

@@ -89,19 +89,30 @@ function showPager() {
   $('#page-older').disabled = view.page >= pages;
 }
 
-function matches(update) {
-  return (!view.status || statusName(update.status) === view.status)
-    && (!view.type || update.taskType === view.type)
-    && (!view.uid || update.uid === view.uid);
+function matches(task) {
+  return (!view.status || statusName(task.status) === view.status)
+    && (!view.type || task.taskType === view.type)
+    && (!view.uid || task.uid === view.uid);
 }
 
-/** A live update: redraws its row, or reloads the first page when it brings a task that belongs there. */
-export function applyLiveUpdate(update) {
-  if (updateTask(update)) return;
-  if (view.found || view.page !== 1 || elsewhere.has(update.id) || !matches(update)) return;
-  elsewhere.add(update.id); // if the reload shows it, its row takes later updates; if not, it is older than this page
+function reloadSoon() {
   clearTimeout(reloadTimer);
   reloadTimer = setTimeout(() => void reloadTasks(), RELOAD_AFTER_MS);
+}
+
+/**
+ * A live update: redraws its row (and reloads the page when the task left the status shown), or
+ * reloads the first page when it brings a task that belongs there.
+ */
+export function applyLiveUpdate(update) {
+  const shown = updateTask(update);
+  if (shown) {
+    if (!view.found && !matches(shown)) reloadSoon();
+    return;
+  }
+  if (view.found || view.page !== 1 || elsewhere.has(update.id) || !matches(update)) return;
+  elsewhere.add(update.id); // if the reload shows it, its row takes later updates; if not, it is older than this page
+  reloadSoon();
 }
 
 /** Offers the task types and (for an admin) owners the stats know of, keeping the current choice. */

@@ -55,14 +55,14 @@ export function showTasks(items) {
   $('#tasks tbody').replaceChildren(...items.map(rowOf));
 }
 
-/** Applies a live update (or a full record) to the task's row; false when it has no row here. */
+/** Applies a live update (or a full record) to the task's row; returns the task as now shown, or null without a row. */
 export function updateTask(update) {
   const row = rowElement(update.id);
-  if (!row) return false;
+  if (!row) return null;
   const task = { ...tasks.get(update.id), ...update };
   tasks.set(task.id, task);
   row.replaceWith(rowOf(task));
-  return true;
+  return task;
 }
 
 /** Highlights the task open in the panel (null for none); `callback` runs when a row is clicked. */

@@ -12,10 +12,10 @@ const ASSET_NAME = /^[a-z][a-z-]*\.(js|css|svg)$/;
  * Files of npm packages the page uses (the chart library), served from this origin under fixed
  * names: the page needs no CDN, and only these files of node_modules can be asked for.
  */
-const require = createRequire(import.meta.url);
+const packageFile = createRequire(import.meta.url).resolve;
 const VENDOR_FILES: Readonly<Record<string, string>> = {
-  'uplot.js': require.resolve('uplot/dist/uPlot.esm.js'),
-  'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
+  'uplot.js': packageFile('uplot/dist/uPlot.esm.js'),
+  'uplot.css': packageFile('uplot/dist/uPlot.min.css'),
 };
 
 /**
