@@ -27,7 +27,7 @@ function showLive(on) {
 function onTaskUpdate(update) {
   applyLiveUpdate(update);
   panelLiveUpdate(update);
-  if (statuses.get(update.id) === update.status) return;
+  if (update.status === undefined || statuses.get(update.id) === update.status) return; // progress only
   statuses.set(update.id, update.status);
   refreshStatsSoon();
 }
