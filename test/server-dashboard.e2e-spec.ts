@@ -1,40 +1,26 @@
 import { jest } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AsyncTaskStatus } from '@sfc/async-task';
+import { type HeadlessChromium, launchHeadlessChromium } from './support/headless-chromium.js';
 import { startTestServer, type TestServer, TOKENS } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';
 
 jest.setTimeout(40_000);
 
-/** Debian's Chromium, headless, with everything that would reach the network switched off. */
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
 describe('reference server: dashboard in headless Chromium', () => {
   let server: TestServer;
-  let profile: string;
-  let browser: BrowserContext;
+  let browser: HeadlessChromium;
   let page: Page;
 
   beforeAll(async () => {
-    profile = await mkdtemp(join(tmpdir(), 'async-task-chromium-'));
-    [server, browser] = await Promise.all([
-      startTestServer(),
-      chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }),
-    ]);
-    page = browser.pages()[0] ?? (await browser.newPage());
+    [server, browser] = await Promise.all([startTestServer(), launchHeadlessChromium()]);
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.setViewportSize({ width: 1280, height: 760 });
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   /** Percent shown by the progress bar of the first task row. */

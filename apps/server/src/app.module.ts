@@ -17,6 +17,9 @@ import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { ServiceProbes } from './health/service-probes.js';
 import { SERVER_CONFIG, type ServerConfig } from './server.config.js';
+import { NodeLoadHistory } from './stats/node-load.history.js';
+import { StatsController } from './stats/stats.controller.js';
+import { TaskStatsQueries } from './stats/task-stats.queries.js';
 import { TaskQueries } from './task-queries.js';
 import { SAMPLE_TASKS } from './tasks/sample-tasks.js';
 
@@ -41,6 +44,7 @@ export class AppModule {
         TasksController, TaskLogController, EventsController, NodesController,
         HealthController,
         MetricsController,
+        StatsController,
         DashboardController,
       ],
       providers: [
@@ -50,6 +54,8 @@ export class AppModule {
         OwnedTasks,
         OpenStreams,
         TaskQueries,
+        TaskStatsQueries,
+        NodeLoadHistory,
         TaskEventsHub,
         ServiceProbes,
         ...(config.worker ? Object.values(SAMPLE_TASKS).map((sample) => sample.factory) : []),

@@ -1,7 +1,7 @@
 // Calls to the server's REST API with the signed-in token, and readers for streamed answers.
 export const session = { token: '', signal: undefined };
 
-/** fetch() with the token; throws "status: message" for an error answer. */
+/** fetch() with the token; throws "status: message" (with the HTTP `status`) for an error answer. */
 export async function api(path, options = {}) {
   const response = await fetch(path, {
     ...options,
@@ -10,7 +10,7 @@ export async function api(path, options = {}) {
   });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(`${response.status}: ${body.message ?? response.statusText}`);
+    throw Object.assign(new Error(`${response.status}: ${body.message ?? response.statusText}`), { status: response.status });
   }
   return response;
 }

@@ -1,10 +1,11 @@
-// The table of the caller's tasks: status, progress bar, speed and an interrupt button per task.
+// The rows of the task table: status, progress bar, speed, age, and an interrupt button while a task is active.
+// Which tasks are shown is decided by task-list.js; this file draws them and keeps them current.
 import { api } from './api.js';
-import { $, el, formatBytes, progressBar, showError } from './dom.js';
+import { $, el, progressBar, showError } from './dom.js';
+import { formatBytes, formatTime, statusName, timeAgo } from './format.js';
 
-const STATUS = ['WAITING', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCELLED', 'OFFLINE'];
 const FINAL = new Set([2, 3, 4]);
-const tasks = new Map(); // id → latest known task (record fields + progress)
+const tasks = new Map(); // id → latest known task (record fields + progress) of the rows shown
 let selectedId = null;
 let onSelect = () => {};
 
@@ -16,63 +17,68 @@ function formatSpeed(task) {
   return `${(speed / 1000).toFixed(2)}× real time`;
 }
 
-function render(task) {
+function rowOf(task) {
   const { total = 0, loaded = 0 } = task.progress ?? {};
   const percent = task.status === 2 ? 100 : total > 0 ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
-  const status = STATUS[task.status] ?? String(task.status);
-  const row = el(
+  const status = statusName(task.status);
+  return el(
     'tr',
     { 'data-task-id': task.id, class: selectedId === task.id ? 'selected' : '', onclick: () => onSelect(task.id) },
-    el('td', { title: `${task.id}, owner ${task.uid ?? '-'}` }, task.name),
+    el('td', { title: task.id }, task.name),
     el('td', {}, task.taskType),
+    el('td', { class: 'owner-column' }, task.uid ?? '–'),
     el('td', {}, el('span', { class: `status status-${status}`, title: task.failedReason ?? '' }, status)),
     el('td', {}, ...progressBar(percent, `${percent}%`)),
     el('td', { class: 'speed' }, formatSpeed(task)),
-    el('td', {}, el('button', { class: 'interrupt', type: 'button', ...(FINAL.has(task.status) ? { disabled: '' } : {}), onclick: (event) => interrupt(event, task.id) }, 'Interrupt')),
+    el('td', { class: 'created', title: formatTime(task.createdAt) }, task.createdAt ? timeAgo(task.createdAt) : ''),
+    el('td', {}, ...(FINAL.has(task.status) ? [] : [el('button', { class: 'interrupt', type: 'button', onclick: (event) => interrupt(event, task.id) }, 'Interrupt')])),
   );
-  const existing = document.querySelector(`tr[data-task-id="${CSS.escape(task.id)}"]`);
-  if (existing) existing.replaceWith(row);
-  else $('#tasks tbody').prepend(row);
-  $('#no-tasks').hidden = true;
 }
+
+const rowElement = (id) => document.querySelector(`#tasks tr[data-task-id="${CSS.escape(id)}"]`);
 
 async function interrupt(event, id) {
   event.stopPropagation();
   event.target.disabled = true;
   try {
     const result = await (await api(`/api/tasks/${encodeURIComponent(id)}/interrupt`, { method: 'POST' })).json();
-    upsertTask({ id, status: result.status }); // a running task stays RUNNING until its CANCELLED event arrives
+    updateTask({ id, status: result.status }); // a running task stays RUNNING until its CANCELLED event arrives
   } catch (error) {
     showError(error);
   }
 }
 
-/** Adds or updates a task (a full record or a live update) and redraws its row. */
-export function upsertTask(update) {
+/** Replaces the rows with these tasks (newest first). */
+export function showTasks(items) {
+  tasks.clear();
+  for (const task of items) tasks.set(task.id, task);
+  $('#tasks tbody').replaceChildren(...items.map(rowOf));
+}
+
+/** Applies a live update (or a full record) to the task's row; returns the task as now shown, or null without a row. */
+export function updateTask(update) {
+  const row = rowElement(update.id);
+  if (!row) return null;
   const task = { ...tasks.get(update.id), ...update };
   tasks.set(task.id, task);
-  render(task);
+  row.replaceWith(rowOf(task));
+  return task;
 }
 
-export function taskName(id) {
-  return tasks.get(id)?.name ?? id;
-}
-
-/** Highlights the task whose log is shown; `callback` runs when a row is clicked. */
+/** Highlights the task open in the panel (null for none); `callback` runs when a row is clicked. */
 export function selectTask(id) {
   selectedId = id;
-  for (const row of document.querySelectorAll('tr[data-task-id]')) row.classList.toggle('selected', row.dataset.taskId === id);
+  for (const row of document.querySelectorAll('#tasks tr[data-task-id]')) row.classList.toggle('selected', row.dataset.taskId === id);
 }
 
 export function onTaskClicked(callback) {
   onSelect = callback;
 }
 
-/** Reloads the newest 50 tasks. */
-export async function loadTasks() {
-  const page = await (await api('/api/tasks?size=50')).json();
-  $('#tasks tbody').replaceChildren();
-  tasks.clear();
-  for (const task of page.items.reverse()) upsertTask(task);
-  $('#no-tasks').hidden = page.items.length > 0;
-}
+/** "12 s ago" must not stay 12 s: the ages are rewritten every 10 seconds. */
+setInterval(() => {
+  for (const cell of document.querySelectorAll('#tasks tr[data-task-id] td.created')) {
+    const createdAt = tasks.get(cell.parentElement.dataset.taskId)?.createdAt;
+    if (createdAt) cell.textContent = timeAgo(createdAt);
+  }
+}, 10_000);
