@@ -24,6 +24,9 @@ import { hasMysqlCode } from './mysql-errors.js';
 import { describeError } from './task-attempt.runner.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from './task-record.store.js';
+import { TaskNotEndedError } from './errors/task-not-ended.error.js';
+import { messages } from './async-task.messages.js';
+import { PolicyCounters, type TaskPolicyCounts } from './policies/policy-counters.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
@@ -49,6 +52,7 @@ export class AsyncTaskManager {
     private readonly nodes: NodeRegistry,
     private readonly logReader: TaskLogReader,
     private readonly progress: ProgressStore,
+    private readonly counters: PolicyCounters,
   ) {}
 
   /** The live nodes of the cluster (those whose heartbeat is current), API-only ones included. */
@@ -86,6 +90,12 @@ export class AsyncTaskManager {
       updatedAt: now,
       startedAt: null,
       finishedAt: null,
+      retries: valid.policy.retries ?? null,
+      backoff: valid.policy.backoff ? JSON.stringify(valid.policy.backoff) : null,
+      timeoutMs: valid.policy.timeoutMs ?? null,
+      retryCount: 0,
+      startReason: null,
+      startReasonAttempt: null,
     } satisfies AsyncTaskRecord);
     let notQueued: unknown;
     try {
@@ -166,6 +176,35 @@ export class AsyncTaskManager {
       }
       // It changed under us (claimed or finished meanwhile): look again.
     }
+  }
+
+  /**
+   * Runs an ended task (SUCCESS, FAILED or CANCELLED) again: same id, WAITING again, its next attempt
+   * numbered after the existing ones (whose logs stay, each under its header; the new one opens with
+   * "rerun"), with its retries and lost attempts counted afresh. Answers the updated record. A task
+   * that has not ended: TaskNotEndedError; unknown id: AsyncTaskNotFoundError.
+   */
+  async rerun(taskId: string): Promise<AsyncTaskRecord> {
+    const record = await this.getTask(taskId);
+    if (!isFinalStatus(record.status)) throw new TaskNotEndedError(taskId, record.status);
+    // An interrupt of an earlier run must not reach the new one through its fallback flag.
+    await this.redis.client.del(this.redis.keys.interruptFlag(taskId));
+    if (!(await this.records.rerun(taskId, record.status, record.attempt, messages.rerunStart()))) {
+      // Rerun at the same moment by someone else: that one won.
+      const now = await this.getTask(taskId);
+      throw new TaskNotEndedError(taskId, now.status);
+    }
+    try {
+      await this.queues.publish(record.taskType, { taskId, attempt: record.attempt, cpuOverhead: record.cpuOverhead }, record.priority, 0);
+    } catch (error) {
+      this.logger.warn(`Task ${taskId} set to rerun but not queued yet (${describeError(error)}); it will be republished`);
+    }
+    return this.getTask(taskId);
+  }
+
+  /** Retries and timeouts per task type, counted across the cluster (for metrics). */
+  getPolicyCounts(): Promise<TaskPolicyCounts[]> {
+    return this.counters.read();
   }
 
   /**

@@ -11,4 +11,14 @@ export const messages = {
   invalidOption: (option: string, problem: string) => `Invalid AsyncTaskModule option "${option}": ${problem}.`,
   tooManyOfflineAttempts: (attempts: number, lastNode: string) =>
     `Task was lost with its node ${attempts} time(s) (last on node ${lastNode}); it is not retried again (option maxOfflineAttempts).`,
+  taskNotEnded: (id: string, status: string) =>
+    `Async task "${id}" is ${status}; only an ended task (SUCCESS, FAILED or CANCELLED) can be rerun. Interrupt it first, or wait for its end.`,
+  timedOut: (timeoutMs: number) => `timed out after ${timeoutMs} ms`,
+  // Why an attempt started: the first line of its log (attempt 1 is always the first run).
+  retryStart: (retry: number, of: number, delayMs: number, reason: string | null) =>
+    `retry ${retry} of ${of} after ${(delayMs / 1000).toFixed(1)} s backoff: ${reason ?? 'unknown error'}`,
+  rerunStart: () => 'rerun',
+  retryScheduled: (retry: number, of: number, delayMs: number) => `retry ${retry} of ${of} in ${(delayMs / 1000).toFixed(1)} s`,
+  unknownFailure: () => 'failed without a message',
+  failoverStart: () => 'after failover: the previous attempt was lost with its node or handed over',
 } as const;

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
-import { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
+import { type AsyncTaskFactory, AsyncTaskFactoryMarker } from './decorators/async-task-factory.decorator.js';
 import { InvalidFactoryError } from './errors/invalid-factory.error.js';
 import { FactoryRegistry } from './factory-registry.js';
 
@@ -21,8 +21,8 @@ export class FactoryExplorer implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.options.worker) return; // API-only nodes run nothing, so they need no factories.
-    for (const wrapper of this.discovery.getProviders({ metadataKey: AsyncTaskFactory.KEY })) {
-      const declaredType = this.discovery.getMetadataByDecorator(AsyncTaskFactory, wrapper);
+    for (const wrapper of this.discovery.getProviders({ metadataKey: AsyncTaskFactoryMarker.KEY })) {
+      const { taskType: declaredType } = this.discovery.getMetadataByDecorator(AsyncTaskFactoryMarker, wrapper) ?? {};
       const source = `${wrapper.metatype?.name ?? String(wrapper.token)} (@AsyncTaskFactory)`;
       const instance = wrapper.instance as AsyncTaskFactory | undefined;
       if (!instance) throw new InvalidFactoryError(source, 'it must be a singleton provider (request-scoped factories are not supported)');

@@ -9,6 +9,8 @@ export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-opti
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 export type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
 export type { AsyncTaskNodeInfo } from './node-info.js';
+export type { BackoffPolicy, TaskPolicy } from './policies/task-policy.js';
+export type { TaskPolicyCounts } from './policies/policy-counters.js';
 export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
 export { AsyncTaskLog } from './task-log/async-task-log.js';
 export * from './entities/index.js';

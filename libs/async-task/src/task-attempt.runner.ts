@@ -12,9 +12,21 @@ import { AttemptLog } from './task-log/attempt-log.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
+import { messages } from './async-task.messages.js';
+import { TaskTimeoutError } from './errors/task-timeout.error.js';
+import { type AttemptVerdict, AttemptEndPolicy, startReasonOf } from './policies/attempt-end.policy.js';
+import { PolicyCounters } from './policies/policy-counters.js';
+import { TaskQueues } from './task-queues.js';
+import { TaskRecordStore } from './task-record.store.js';
 
 /** Longer than a finish can wait in its batcher: one flush under way plus its own, 10 s each at most. */
 const FINISH_ATTEMPT_TIMEOUT_MS = 25_000;
+/**
+ * After its deadline, how long a task may take to return once its signal aborted (a child process
+ * killed, a socket closed) before its attempt is recorded anyway; a task that ignores the signal is
+ * left behind then, and its budget freed.
+ */
+const TIMEOUT_GRACE_MS = 200;
 
 /**
  * Runs one claimed attempt from factory to recorded end: creates the task, streams its log, tracks its
@@ -31,6 +43,10 @@ export class TaskAttemptRunner {
     private readonly events: ClusterEvents,
     private readonly liveLogs: LiveLogWriter,
     private readonly progress: ProgressSampler,
+    private readonly endPolicy: AttemptEndPolicy,
+    private readonly counters: PolicyCounters,
+    private readonly queues: TaskQueues,
+    private readonly records: TaskRecordStore,
   ) {}
 
   async run(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
@@ -39,21 +55,34 @@ export class TaskAttemptRunner {
     const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt);
     const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
     const log = new AsyncTaskLog(attemptLog);
+    const policy = this.endPolicy.policyOf(record);
+    // A first run writes nothing here, so a quiet task still costs no log round trip.
+    const startReason = startReasonOf(record);
+    if (startReason) log.info(startReason);
     let status = AsyncTaskStatus.SUCCESS;
     let failedReason: string | null = null;
+    let thrown: unknown;
     try {
       execution.task = await factory.createTask(record.params, record);
       this.progress.track(execution.taskId, record.attempt, execution.task);
-      if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
+      if (!execution.interrupted && (await this.execute(execution, log, policy.timeoutMs))) {
+        status = AsyncTaskStatus.FAILED;
+        failedReason = messages.timedOut(policy.timeoutMs!);
+        log.error(failedReason);
+        this.counters.count('timeouts', record.taskType);
+      }
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
       failedReason = truncateReason(describeError(error));
+      thrown = error;
       log.error(error instanceof Error ? error : failedReason);
     }
     if (execution.interrupted) {
       status = AsyncTaskStatus.CANCELLED;
       failedReason = null;
     }
+    const verdict = this.endPolicy.verdict(record, policy, { status, failedReason, error: thrown });
+    if (verdict.kind === 'retry') log.warn(messages.retryScheduled(verdict.retry, verdict.of, verdict.delayMs));
     execution.returned = true;
     execution.onReturned?.();
     // The final progress sample lands before the exit is announced. The live log's last batch goes
@@ -61,15 +90,46 @@ export class TaskAttemptRunner {
     // end and its recorded result, where a crash makes it run again, stays short.
     await this.progress.untrack(execution.taskId);
     const liveLogEnded = liveLog.end();
-    await this.recordExit(execution, status, failedReason, attemptLog, startedAt);
+    await this.recordExit(execution, record, verdict, attemptLog, startedAt);
     await liveLogEnded;
     liveLog.expireSoon();
   }
 
+  /**
+   * Runs execute() within the attempt's time limit. Answers true when the deadline passed: the
+   * signal was aborted with a TaskTimeoutError, and the task returned within a short grace or was
+   * left behind (whatever it does later is ignored). Rejects with what execute() threw before then.
+   */
+  private async execute(execution: Execution, log: AsyncTaskLog, timeoutMs: number | null): Promise<boolean> {
+    const running = Promise.resolve().then(() => execution.task!.execute(log, execution.abort.signal));
+    if (timeoutMs === null) {
+      await running;
+      return false;
+    }
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        execution.abort.abort(new TaskTimeoutError(timeoutMs));
+        timer = setTimeout(resolve, TIMEOUT_GRACE_MS);
+      }, timeoutMs);
+    });
+    const settled = running.catch((error: unknown) => {
+      if (!timedOut) throw error;
+    });
+    try {
+      await Promise.race([settled, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return timedOut;
+  }
+
   private async recordExit(
     execution: Execution,
-    status: AsyncTaskStatus,
-    failedReason: string | null,
+    record: AsyncTaskRecord,
+    verdict: AttemptVerdict,
     attemptLog: AttemptLog,
     startedAt: Date,
   ): Promise<void> {
@@ -94,7 +154,10 @@ export class TaskAttemptRunner {
       // item can take keeps a retry from adding a second copy of an end that is still queued.
       const written = await retryTransient(
         `Recording the end of task ${taskId}`,
-        () => this.writes.finish({ id: taskId, attempt, status, failedReason }),
+        () =>
+          verdict.kind === 'retry'
+            ? this.writes.retry({ id: taskId, attempt, failedReason: verdict.failedReason, runAfter: verdict.runAfter, startReason: verdict.startReason })
+            : this.writes.finish({ id: taskId, attempt, status: verdict.status, failedReason: verdict.failedReason }),
         this.logger,
         2000,
         FINISH_ATTEMPT_TIMEOUT_MS,
@@ -103,10 +166,29 @@ export class TaskAttemptRunner {
         this.logger.warn(`Task ${taskId} attempt ${attempt} ended, but a newer attempt owns the record; its result is discarded`);
         return;
       }
-      await this.events.publish({ kind: 'exit', taskId, status });
+      if (verdict.kind === 'retry') await this.queueRetry(execution, record, verdict.runAfter);
+      else await this.events.publish({ kind: 'exit', taskId, status: verdict.status });
     } catch (error) {
       this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * Puts a retry in its queue, delayed until its backoff ends (if that fails, the record is WAITING
+   * and the failover scan republishes it). An interrupt that came while the retry was being written
+   * still ends the task: CANCELLED now rather than after its backoff.
+   */
+  private async queueRetry(execution: Execution, record: AsyncTaskRecord, runAfter: Date): Promise<void> {
+    const { taskId, attempt } = execution;
+    this.counters.count('retries', record.taskType);
+    if (execution.interrupted && (await this.records.cancelWaiting(taskId))) {
+      await this.events.publish({ kind: 'exit', taskId, status: AsyncTaskStatus.CANCELLED });
+      return;
+    }
+    const delayMs = Math.max(0, runAfter.getTime() - Date.now());
+    await this.queues
+      .publish(record.taskType, { taskId, attempt, cpuOverhead: record.cpuOverhead }, record.priority, delayMs)
+      .catch((error: unknown) => this.logger.warn(`Retry of task ${taskId} saved but not queued yet (${describeError(error)}); it will be republished`));
   }
 }
 

@@ -12,6 +12,17 @@ export interface AttemptEnd {
   failedReason: string | null;
 }
 
+/** A failed attempt that goes back to WAITING for a retry (see AttemptEndPolicy). */
+export interface AttemptRetry {
+  id: string;
+  attempt: number;
+  failedReason: string;
+  /** When the retry may start (the end of its backoff). */
+  runAfter: Date;
+  /** Why the next attempt starts; its first log line. */
+  startReason: string;
+}
+
 /**
  * The lifecycle writes that run once per task (insert, claim 0 → 1, finish 1 → final), for many tasks
  * per statement. Plain SQL: one statement and one commit for a whole batch is the point. Every status
@@ -108,6 +119,33 @@ export class TaskRecordBatchStore {
       for (const row of rows) if (row.failed_reason === reasonOf.get(row.id)) written.add(key(row.id, attempt));
     }
     return ends.map((end) => written.has(key(end.id, end.attempt)));
+  }
+
+  /**
+   * 1 → 0 for each failed attempt that still owns its record, with the retry's bookkeeping (one
+   * statement per task: retries are rare, and each has its own reason and time). Answers, item by
+   * item, whether it did; a retried call whose first write landed counts as done.
+   */
+  async retryMany(retries: AttemptRetry[]): Promise<boolean[]> {
+    const written: boolean[] = [];
+    for (const retry of retries) {
+      const result = await this.records.query(
+        `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = ?, retry_count = retry_count + 1,
+         run_after = ?, start_reason = ?, start_reason_attempt = ?, updated_at = CURRENT_TIMESTAMP(3)
+         WHERE id = ? AND status = ? AND attempt = ?`,
+        [AsyncTaskStatus.WAITING, retry.failedReason, retry.runAfter, retry.startReason, retry.attempt + 1, retry.id, AsyncTaskStatus.RUNNING, retry.attempt],
+      );
+      if (affectedRows(result) === 1) {
+        written.push(true);
+        continue;
+      }
+      const rows: unknown[] = await this.records.query(
+        `SELECT id FROM async_task_record FORCE INDEX (PRIMARY) WHERE id = ? AND status = ? AND attempt = ? AND start_reason_attempt = ?`,
+        [retry.id, AsyncTaskStatus.WAITING, retry.attempt, retry.attempt + 1],
+      );
+      written.push(rows.length === 1);
+    }
+    return written;
   }
 }
 

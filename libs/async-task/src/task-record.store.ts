@@ -43,6 +43,30 @@ export class TaskRecordStore {
     return result.affected === 1;
   }
 
+  /**
+   * Final → 0 for a rerun: the next attempt starts afresh (no retries or lost attempts used yet, no
+   * failure reason, no delay), its reason "rerun". False if the task changed since it was read.
+   */
+  async rerun(id: string, status: AsyncTaskStatus, attempt: number, startReason: string): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: AsyncTaskStatus.WAITING,
+        retryCount: 0,
+        offlineCount: 0,
+        failedReason: null,
+        runAfter: null,
+        finishedAt: null,
+        startReason,
+        startReasonAttempt: attempt + 1,
+        updatedAt: NOW,
+      })
+      .where('id = :id AND status = :status AND attempt = :attempt', { id, status, attempt })
+      .execute();
+    return result.affected === 1;
+  }
+
   /** 1 → 5 for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
   async markOffline(id: string, attempt: number, nodeDied: boolean): Promise<boolean> {
     const result = await this.records

@@ -139,7 +139,13 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     expect(first).toMatch(HEADER(1, 'node-a'));
     expect(messages(first).slice(0, 3)).toEqual(['line 1 of attempt 1', 'line 2 of attempt 1', 'Error: Node is shutting down; the task continues on another node']);
     expect(second).toMatch(HEADER(2, 'node-b'));
-    expect(messages(second)).toEqual(['line 1 of attempt 2', 'line 2 of attempt 2', 'done']);
+    // The new attempt's first line says why it started.
+    expect(messages(second)).toEqual([
+      'after failover: the previous attempt was lost with its node or handed over',
+      'line 1 of attempt 2',
+      'line 2 of attempt 2',
+      'done',
+    ]);
     expect(seen.text).toBe(history);
 
     const latest = await text(await b.manager.getTaskLog(id, false));

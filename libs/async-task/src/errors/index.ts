@@ -5,3 +5,6 @@ export * from './duplicate-task-id.error.js';
 export * from './duplicate-task-type.error.js';
 export * from './invalid-factory.error.js';
 export * from './invalid-options.error.js';
+export * from './unrecoverable-task.error.js';
+export * from './task-timeout.error.js';
+export * from './task-not-ended.error.js';

@@ -1,5 +1,10 @@
-/** What `AsyncTaskManager.submitAsyncTask()` takes. */
-export interface SubmitAsyncTaskInput {
+import type { TaskPolicy } from '../policies/task-policy.js';
+
+/**
+ * What `AsyncTaskManager.submitAsyncTask()` takes. `retries`, `backoff` and `timeoutMs` (see
+ * TaskPolicy) override the task type's defaults for this task.
+ */
+export interface SubmitAsyncTaskInput extends TaskPolicy {
   /** Human-readable name, 1–255 characters. */
   name: string;
   /** Must match the `getTaskType()` of a factory on some worker node. */

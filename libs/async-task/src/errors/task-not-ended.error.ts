@@ -1,0 +1,13 @@
+import { AsyncTaskStatus } from '../async-task.constants.js';
+import { messages } from '../async-task.messages.js';
+import { AsyncTaskError } from './async-task.error.js';
+
+/** rerun() of a task that has not ended (WAITING, RUNNING or between attempts); maps to HTTP 409. */
+export class TaskNotEndedError extends AsyncTaskError {
+  constructor(
+    readonly taskId: string,
+    readonly status: AsyncTaskStatus,
+  ) {
+    super(messages.taskNotEnded(taskId, AsyncTaskStatus[status] ?? String(status)));
+  }
+}
