@@ -1,4 +1,4 @@
-// The table of the caller's tasks: status, progress bar, speed and an interrupt button per task.
+// The table of the caller's tasks: status, attempts, progress bar, speed, interrupt and rerun buttons per task.
 import { api } from './api.js';
 import { $, el, formatBytes, progressBar, showError } from './dom.js';
 
@@ -16,6 +16,13 @@ function formatSpeed(task) {
   return `${(speed / 1000).toFixed(2)}× real time`;
 }
 
+/** Attempts so far, and when a failed task waiting for its retry will start again. */
+function formatAttempts(task) {
+  const attempts = String(task.attempt ?? 0);
+  const retryAt = task.status === 0 && task.retryCount > 0 && task.runAfter ? new Date(task.runAfter) : null;
+  return retryAt ? `${attempts}, retry at ${retryAt.toLocaleTimeString()}` : attempts;
+}
+
 function render(task) {
   const { total = 0, loaded = 0 } = task.progress ?? {};
   const percent = task.status === 2 ? 100 : total > 0 ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
@@ -26,9 +33,12 @@ function render(task) {
     el('td', { title: `${task.id}, owner ${task.uid ?? '-'}` }, task.name),
     el('td', {}, task.taskType),
     el('td', {}, el('span', { class: `status status-${status}`, title: task.failedReason ?? '' }, status)),
+    el('td', { class: 'attempts', title: task.failedReason ? `last failure: ${task.failedReason}` : '' }, formatAttempts(task)),
     el('td', {}, ...progressBar(percent, `${percent}%`)),
     el('td', { class: 'speed' }, formatSpeed(task)),
-    el('td', {}, el('button', { class: 'interrupt', type: 'button', ...(FINAL.has(task.status) ? { disabled: '' } : {}), onclick: (event) => interrupt(event, task.id) }, 'Interrupt')),
+    el('td', { class: 'actions' },
+      el('button', { class: 'interrupt', type: 'button', ...(FINAL.has(task.status) ? { disabled: '' } : {}), onclick: (event) => interrupt(event, task.id) }, 'Interrupt'),
+      el('button', { class: 'rerun', type: 'button', ...(FINAL.has(task.status) ? {} : { disabled: '' }), onclick: (event) => rerun(event, task.id) }, 'Rerun')),
   );
   const existing = document.querySelector(`tr[data-task-id="${CSS.escape(task.id)}"]`);
   if (existing) existing.replaceWith(row);
@@ -42,6 +52,17 @@ async function interrupt(event, id) {
   try {
     const result = await (await api(`/api/tasks/${encodeURIComponent(id)}/interrupt`, { method: 'POST' })).json();
     upsertTask({ id, status: result.status }); // a running task stays RUNNING until its CANCELLED event arrives
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** Runs an ended task again under the same id; the answer (WAITING) redraws its row at once. */
+async function rerun(event, id) {
+  event.stopPropagation();
+  event.target.disabled = true;
+  try {
+    upsertTask(await (await api(`/api/tasks/${encodeURIComponent(id)}/rerun`, { method: 'POST' })).json());
   } catch (error) {
     showError(error);
   }
