@@ -51,14 +51,13 @@ export class TaskAttemptRunner {
 
   async run(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
     const startedAt = new Date();
+    // Why it started goes into its log header; a first run has none.
+    const startReason = startReasonOf(record);
     // Every accepted chunk also goes to the live stream, so any node can read the attempt as it runs.
-    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt);
+    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt, startReason);
     const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
     const log = new AsyncTaskLog(attemptLog);
     const policy = this.endPolicy.policyOf(record);
-    // A first run writes nothing here, so a quiet task still costs no log round trip.
-    const startReason = startReasonOf(record);
-    if (startReason) log.info(startReason);
     let status = AsyncTaskStatus.SUCCESS;
     let failedReason: string | null = null;
     let thrown: unknown;
@@ -90,7 +89,7 @@ export class TaskAttemptRunner {
     // end and its recorded result, where a crash makes it run again, stays short.
     await this.progress.untrack(execution.taskId);
     const liveLogEnded = liveLog.end();
-    await this.recordExit(execution, record, verdict, attemptLog, startedAt);
+    await this.recordExit(execution, record, verdict, attemptLog, startedAt, startReason);
     await liveLogEnded;
     liveLog.expireSoon();
   }
@@ -132,11 +131,14 @@ export class TaskAttemptRunner {
     verdict: AttemptVerdict,
     attemptLog: AttemptLog,
     startedAt: Date,
+    startReason: string | null,
   ): Promise<void> {
     const { taskId, attempt } = execution;
     try {
       const text = attemptLog.text();
-      if (text) {
+      // A quiet first run saves no row (no statement for a task that writes nothing); a later attempt
+      // keeps its row even when quiet, so its header says why it ran.
+      if (text || startReason) {
         await retryTransient(`Saving the log of task ${taskId}`, () =>
           this.logs.saveAttempt({
             taskId,
@@ -146,6 +148,7 @@ export class TaskAttemptRunner {
             truncated: attemptLog.truncated,
             startedAt,
             finishedAt: new Date(),
+            startReason,
           }),
         this.logger);
       }

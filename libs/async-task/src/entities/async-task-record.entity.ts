@@ -88,11 +88,11 @@ export class AsyncTaskRecord {
   retryCount: number;
 
   /**
-   * Why attempt `startReasonAttempt` starts ("retry 1 of 3 after 1.0 s backoff: …", "rerun"); it
-   * becomes that attempt's first log line. Another attempt number means the reason is stale (a
-   * failover came between).
+   * Why attempt `startReasonAttempt` starts ("retry 1 of 3 after 1.0 s backoff: …", "rerun"); it goes
+   * into that attempt's log header. Another attempt number means the reason is stale (a failover
+   * came between).
    */
-  @Column({ name: 'start_reason', type: 'text', nullable: true })
+  @Column({ name: 'start_reason', type: 'varchar', length: 512, nullable: true })
   startReason: string | null;
 
   @Column({ name: 'start_reason_attempt', type: 'int', nullable: true })

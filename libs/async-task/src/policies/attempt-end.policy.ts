@@ -52,7 +52,7 @@ export class AttemptEndPolicy {
 }
 
 /**
- * Why this attempt started, for its first log line; null for the first run. A reason stored for
+ * Why this attempt started, for its log header; null for the first run. A reason stored for
  * another attempt number is stale: a failover came between.
  */
 export function startReasonOf(record: Pick<AsyncTaskRecord, 'attempt' | 'startReason' | 'startReasonAttempt'>): string | null {
