@@ -180,8 +180,8 @@ export class AsyncTaskManager {
 
   /**
    * Runs an ended task (SUCCESS, FAILED or CANCELLED) again: same id, WAITING again, its next attempt
-   * numbered after the existing ones (whose logs stay, each under its header; the new one opens with
-   * "rerun"), with its retries and lost attempts counted afresh. Answers the updated record. A task
+   * numbered after the existing ones (whose logs stay, each under its header; the new one's header
+   * says "rerun"), with its retries and lost attempts counted afresh. Answers the updated record. A task
    * that has not ended: TaskNotEndedError; unknown id: AsyncTaskNotFoundError.
    */
   async rerun(taskId: string): Promise<AsyncTaskRecord> {

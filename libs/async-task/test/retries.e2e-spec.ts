@@ -56,6 +56,13 @@ const flakyFactory = (taskType = 'flaky') => ({
   createTask: (params: string, record: AsyncTaskRecord) => new FlakyTask(params, record),
 });
 
+/** `quiet`: succeeds at once and writes nothing, the cheapest task there is. */
+const quietFactory = {
+  getTaskType: () => 'quiet',
+  createTask: (params: string, record: AsyncTaskRecord) =>
+    Object.assign(new FlakyTask(params, record), { execute: () => undefined }),
+};
+
 /** Per-type defaults through the decorator: one retry after 50 ms. */
 @Injectable()
 @AsyncTaskFactory('flaky.decorated', { retries: 1, backoff: { type: 'fixed', delayMs: 50 } })
@@ -267,6 +274,35 @@ describe('retries with backoff, timeouts and rerun (real Redis and MySQL)', () =
     expect(of('flaky')).toEqual({ taskType: 'flaky', retries: 11, timeouts: 1 });
     expect(of('flaky.method')).toEqual({ taskType: 'flaky.method', retries: 4, timeouts: 3 });
     expect(of('signal-watcher')).toEqual({ taskType: 'signal-watcher', retries: 1, timeouts: 1 });
+  });
+
+  it('costs a task that never fails no extra statement: insert, claim and finish, nothing else', async () => {
+    // A second node whose DataSource records every statement with the task ids it names.
+    const statements: Array<{ query: string; parameters: unknown[] }> = [];
+    const recorder = {
+      logQuery: (query: string, parameters: unknown[] = []) => void statements.push({ query, parameters }),
+      logQueryError: () => {},
+      logQuerySlow: () => {},
+      logSchemaBuild: () => {},
+      logMigration: () => {},
+      log: () => {},
+    };
+    const counted = await startTestNode(database, { prefix: uniqueName('quiet'), nodeId: 'quiet-node', factories: [quietFactory] }, [], { logger: recorder });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await counted.manager.submitAsyncTask({ name: `quiet ${i}`, taskType: 'quiet' })).id);
+      // Waited for through the other node, whose statements are not recorded.
+      const records = await Promise.all(ids.map((id) => node.manager.waitForExit(id, 10_000)));
+      expect(records.map((record) => record.status)).toEqual(ids.map(() => AsyncTaskStatus.SUCCESS));
+      const naming = (id: string) => statements.filter(({ parameters }) => parameters.includes(id)).map(({ query }) => query.trim().split(/\s+/).slice(0, 3).join(' '));
+      // Each task's insert, claim and finish, and not one statement more (no read, no log row).
+      for (const id of ids) {
+        expect(naming(id)).toEqual(['INSERT INTO `async_task_record`', 'UPDATE async_task_record FORCE', 'UPDATE async_task_record FORCE']);
+      }
+      expect(statements.some(({ query }) => /async_task_log_record/.test(query))).toBe(false);
+    } finally {
+      await counted.close();
+    }
   });
 
   it('rejects bad retries, backoff and timeouts at submit, writing nothing', async () => {
