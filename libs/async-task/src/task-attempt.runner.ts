@@ -13,7 +13,7 @@ import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 import { messages } from './async-task.messages.js';
-import { TaskTimeoutError } from './errors/task-timeout.error.js';
+import { executeWithin } from './policies/execute-within.js';
 import { type AttemptVerdict, AttemptEndPolicy, startReasonOf } from './policies/attempt-end.policy.js';
 import { PolicyCounters } from './policies/policy-counters.js';
 import { TaskQueues } from './task-queues.js';
@@ -21,12 +21,6 @@ import { TaskRecordStore } from './task-record.store.js';
 
 /** Longer than a finish can wait in its batcher: one flush under way plus its own, 10 s each at most. */
 const FINISH_ATTEMPT_TIMEOUT_MS = 25_000;
-/**
- * After its deadline, how long a task may take to return once its signal aborted (a child process
- * killed, a socket closed) before its attempt is recorded anyway; a task that ignores the signal is
- * left behind then, and its budget freed.
- */
-const TIMEOUT_GRACE_MS = 200;
 
 /**
  * Runs one claimed attempt from factory to recorded end: creates the task, streams its log, tracks its
@@ -64,7 +58,8 @@ export class TaskAttemptRunner {
     try {
       execution.task = await factory.createTask(record.params, record);
       this.progress.track(execution.taskId, record.attempt, execution.task);
-      if (!execution.interrupted && (await this.execute(execution, log, policy.timeoutMs))) {
+      const task = execution.task;
+      if (!execution.interrupted && (await executeWithin(policy.timeoutMs, execution.abort, () => task.execute(log, execution.abort.signal)))) {
         status = AsyncTaskStatus.FAILED;
         failedReason = messages.timedOut(policy.timeoutMs!);
         log.error(failedReason);
@@ -92,37 +87,6 @@ export class TaskAttemptRunner {
     await this.recordExit(execution, record, verdict, attemptLog, startedAt, startReason);
     await liveLogEnded;
     liveLog.expireSoon();
-  }
-
-  /**
-   * Runs execute() within the attempt's time limit. Answers true when the deadline passed: the
-   * signal was aborted with a TaskTimeoutError, and the task returned within a short grace or was
-   * left behind (whatever it does later is ignored). Rejects with what execute() threw before then.
-   */
-  private async execute(execution: Execution, log: AsyncTaskLog, timeoutMs: number | null): Promise<boolean> {
-    const running = Promise.resolve().then(() => execution.task!.execute(log, execution.abort.signal));
-    if (timeoutMs === null) {
-      await running;
-      return false;
-    }
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        execution.abort.abort(new TaskTimeoutError(timeoutMs));
-        timer = setTimeout(resolve, TIMEOUT_GRACE_MS);
-      }, timeoutMs);
-    });
-    const settled = running.catch((error: unknown) => {
-      if (!timedOut) throw error;
-    });
-    try {
-      await Promise.race([settled, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-    return timedOut;
   }
 
   private async recordExit(
