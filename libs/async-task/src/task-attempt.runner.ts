@@ -76,7 +76,8 @@ export class TaskAttemptRunner {
       failedReason = null;
     }
     const verdict = this.endPolicy.verdict(record, policy, { status, failedReason, error: thrown });
-    if (verdict.kind === 'retry') log.warn(messages.retryScheduled(verdict.retry, verdict.of, verdict.delayMs));
+    // A handed-over attempt records nothing (its next attempt is a failover, not a retry).
+    if (verdict.kind === 'retry' && !execution.handedOver) log.warn(messages.retryScheduled(verdict.retry, verdict.of, verdict.delayMs));
     execution.returned = true;
     execution.onReturned?.();
     // The final progress sample lands before the exit is announced. The live log's last batch goes
