@@ -181,15 +181,17 @@ export class AsyncTaskManager {
   /**
    * Runs an ended task (SUCCESS, FAILED or CANCELLED) again: same id, WAITING again, its next attempt
    * numbered after the existing ones (whose logs stay, each under its header; the new one's header
-   * says "rerun"), with its retries and lost attempts counted afresh. Answers the updated record. A task
-   * that has not ended: TaskNotEndedError; unknown id: AsyncTaskNotFoundError.
+   * says "rerun"), with its retries and lost attempts counted afresh. Answers the record as the
+   * rerun wrote it (WAITING; it may be running by the time you read it). A task that has not ended:
+   * TaskNotEndedError; unknown id: AsyncTaskNotFoundError.
    */
   async rerun(taskId: string): Promise<AsyncTaskRecord> {
     const record = await this.getTask(taskId);
     if (!isFinalStatus(record.status)) throw new TaskNotEndedError(taskId, record.status);
     // An interrupt of an earlier run must not reach the new one through its fallback flag.
     await this.redis.client.del(this.redis.keys.interruptFlag(taskId));
-    if (!(await this.records.rerun(taskId, record.status, record.attempt, messages.rerunStart()))) {
+    const waiting = await this.records.rerun(record, messages.rerunStart());
+    if (!waiting) {
       // Rerun at the same moment by someone else: that one won.
       const now = await this.getTask(taskId);
       throw new TaskNotEndedError(taskId, now.status);
@@ -199,7 +201,7 @@ export class AsyncTaskManager {
     } catch (error) {
       this.logger.warn(`Task ${taskId} set to rerun but not queued yet (${describeError(error)}); it will be republished`);
     }
-    return this.getTask(taskId);
+    return waiting;
   }
 
   /** Retries and timeouts per task type, counted across the cluster (for metrics). */

@@ -45,26 +45,28 @@ export class TaskRecordStore {
 
   /**
    * Final → 0 for a rerun: the next attempt starts afresh (no retries or lost attempts used yet, no
-   * failure reason, no delay), its reason "rerun". False if the task changed since it was read.
+   * failure reason, no delay), its reason "rerun". Answers the record as written, or null if the
+   * task changed since it was read.
    */
-  async rerun(id: string, status: AsyncTaskStatus, attempt: number, startReason: string): Promise<boolean> {
+  async rerun(ended: AsyncTaskRecord, startReason: string): Promise<AsyncTaskRecord | null> {
+    const changes = {
+      status: AsyncTaskStatus.WAITING,
+      retryCount: 0,
+      offlineCount: 0,
+      failedReason: null,
+      runAfter: null,
+      finishedAt: null,
+      startReason,
+      startReasonAttempt: ended.attempt + 1,
+      updatedAt: new Date(),
+    } satisfies Partial<AsyncTaskRecord>;
     const result = await this.records
       .createQueryBuilder()
       .update()
-      .set({
-        status: AsyncTaskStatus.WAITING,
-        retryCount: 0,
-        offlineCount: 0,
-        failedReason: null,
-        runAfter: null,
-        finishedAt: null,
-        startReason,
-        startReasonAttempt: attempt + 1,
-        updatedAt: NOW,
-      })
-      .where('id = :id AND status = :status AND attempt = :attempt', { id, status, attempt })
+      .set(changes)
+      .where('id = :id AND status = :status AND attempt = :attempt', { id: ended.id, status: ended.status, attempt: ended.attempt })
       .execute();
-    return result.affected === 1;
+    return result.affected === 1 ? Object.assign(new AsyncTaskRecord(), ended, changes) : null;
   }
 
   /** 1 → 5 for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
