@@ -47,7 +47,7 @@ describe('reference server: retries, timeouts and rerun', () => {
       [{ backoff: 1000 }, /backoff must be an object/],
       [{ backoff: { type: 'fixed', delayMs: 3_600_001 } }, /backoff\.delayMs must be a whole number from 0 to 3600000/],
       [{ backoff: { type: 'fixed', delayMs: -1 } }, /backoff\.delayMs/],
-      [{ backoff: { type: 'exponential', delayMs: 1000, maxDelayMs: 10 } }, /backoff\.maxDelayMs must be an integer from backoff\.delayMs/],
+      [{ backoff: { type: 'exponential', delayMs: 1000, maxDelayMs: 10 } }, /backoff\.maxDelayMs must be a whole number from 1000 to 3600000/],
       [{ backoff: { type: 'linear', delayMs: 10 } }, /backoff\.type/],
       [{ backoff: { type: 'fixed', delayMs: 10, jitter: 3 } }, /backoff\.jitter/],
       [{ backoff: { type: 'fixed', delayMs: 10, forever: true } }, /Unknown backoff field\(s\) forever/],

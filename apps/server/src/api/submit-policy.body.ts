@@ -22,10 +22,11 @@ export function readPolicyFields(input: Record<string, unknown>): TaskPolicy {
       throw new BadRequestException('backoff must be an object: {"type": "fixed" | "exponential", "delayMs": 1000, "maxDelayMs"?: 60000, "jitter"?: 0.2}');
     }
     const { type, delayMs, maxDelayMs, jitter } = backoff as Record<string, unknown>;
+    const minDelayMs = bounded('backoff.delayMs', delayMs, 0, POLICY_BOUNDS.maxBackoffMs);
     policy.backoff = {
       type: type as 'fixed' | 'exponential',
-      delayMs: bounded('backoff.delayMs', delayMs, 0, POLICY_BOUNDS.maxBackoffMs),
-      ...(maxDelayMs === undefined ? {} : { maxDelayMs: bounded('backoff.maxDelayMs', maxDelayMs, 0, POLICY_BOUNDS.maxBackoffMs) }),
+      delayMs: minDelayMs,
+      ...(maxDelayMs === undefined ? {} : { maxDelayMs: bounded('backoff.maxDelayMs', maxDelayMs, minDelayMs, POLICY_BOUNDS.maxBackoffMs) }),
       ...(jitter === undefined ? {} : { jitter: jitter as number }),
     };
     const unknown = Object.keys(backoff).filter((key) => !['type', 'delayMs', 'maxDelayMs', 'jitter'].includes(key));
