@@ -11,8 +11,9 @@ abstract class ClusterTask extends BaseAsyncTask {
 }
 
 /**
- * `work` {ms}: sleeps in 50 ms steps, logging each step, and journals its run in `cluster_task_runs`
- * (start, end, completed) — the task's own record of who ran it when, to prove no overlap.
+ * `work` {ms, failures?, failMs?}: sleeps in 50 ms steps, logging each step, and journals its run in
+ * `cluster_task_runs` (start, end, completed) — the task's own record of who ran it when, to prove no
+ * overlap. With `failures`, its first that many attempts throw (not completed) after `failMs` (default `ms`).
  */
 class WorkTask extends ClusterTask {
   constructor(params: string, record: AsyncTaskRecord, node: string, private readonly db: DataSource) {
@@ -20,8 +21,10 @@ class WorkTask extends ClusterTask {
   }
 
   protected async run(log: AsyncTaskLog, signal: AbortSignal): Promise<void> {
-    const { ms } = JSON.parse(this.params) as { ms: number };
+    const params = JSON.parse(this.params) as { ms: number; failures?: number; failMs?: number };
     const { id, attempt } = this.record;
+    const failing = attempt <= (params.failures ?? 0);
+    const ms = failing ? (params.failMs ?? params.ms) : params.ms;
     await this.db.query('INSERT INTO cluster_task_runs (task_id, attempt, node, started_at) VALUES (?, ?, ?, NOW(3))', [id, attempt, this.node]);
     let completed = 0;
     try {
@@ -31,6 +34,7 @@ class WorkTask extends ClusterTask {
         await delay(Math.min(50, ms - done), undefined, { signal });
         this.progress.setLoaded(Math.min(ms, done + 50));
       }
+      if (failing) throw new Error(`work failed on attempt ${attempt} on ${this.node}`);
       completed = 1;
     } finally {
       await this.db.query('UPDATE cluster_task_runs SET ended_at = NOW(3), completed = ? WHERE task_id = ? AND attempt = ?', [completed, id, attempt]);

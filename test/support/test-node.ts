@@ -1,7 +1,7 @@
 import { type DynamicModule, type INestApplicationContext, type Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AsyncTaskManager, AsyncTaskModule, type AsyncTaskModuleOptions } from '@sfc/async-task';
 import type { TestDatabase } from './test-database.js';
 import { REDIS_URL } from './test-environment.js';
@@ -20,6 +20,8 @@ export async function startTestNode(
   database: TestDatabase,
   options: AsyncTaskModuleOptions & { prefix: string },
   providers: Provider[] = [],
+  /** Merged into the node's DataSource options (e.g. a `logger` that records the statements). */
+  dataSourceOverrides: Partial<DataSourceOptions> = {},
 ): Promise<TestNode> {
   class TestNodeModule {}
   // Kept so a node that fails to start can still close the DataSource Nest already opened for it.
@@ -28,7 +30,7 @@ export async function startTestNode(
     module: TestNodeModule,
     imports: [
       TypeOrmModule.forRootAsync({
-        useFactory: () => database.dataSourceOptions(),
+        useFactory: () => ({ ...database.dataSourceOptions(), ...dataSourceOverrides }) as DataSourceOptions,
         dataSourceFactory: (options) => (dataSource = new DataSource(options!).initialize()),
       }),
       AsyncTaskModule.forRoot({ redis: REDIS_URL, ...options }),

@@ -6,6 +6,8 @@ export interface ThrottledFileServer {
   url: string;
   sha256: string;
   size: number;
+  /** Responses still being sent (a client that closed its socket is no longer counted). */
+  openResponses(): number;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startThrottledFileServer(size: number, chunkBytes: number,
     url: `http://127.0.0.1:${port}/file.bin`,
     sha256: createHash('sha256').update(body).digest('hex'),
     size,
+    openResponses: () => timers.size,
     close: async () => {
       for (const timer of timers) clearInterval(timer);
       server.closeAllConnections();

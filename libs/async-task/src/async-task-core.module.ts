@@ -28,6 +28,8 @@ import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskAttemptRunner } from './task-attempt.runner.js';
+import { AttemptEndPolicy } from './policies/attempt-end.policy.js';
+import { PolicyCounters } from './policies/policy-counters.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskRecordStore } from './task-record.store.js';
@@ -67,6 +69,8 @@ import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
     FactoryExplorer,
     TaskHandover,
     TaskAttemptRunner,
+    AttemptEndPolicy,
+    PolicyCounters,
     AsyncTaskExecutor,
     AsyncTaskReceiver,
     AsyncTaskManager,

@@ -31,6 +31,9 @@ import { describeError } from './task-attempt.runner.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from './task-record.store.js';
 import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
+import { TaskNotEndedError } from './errors/task-not-ended.error.js';
+import { messages } from './async-task.messages.js';
+import { PolicyCounters, type TaskPolicyCounts } from './policies/policy-counters.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
@@ -57,6 +60,7 @@ export class AsyncTaskManager {
     private readonly logReader: TaskLogReader,
     private readonly progress: ProgressStore,
     private readonly typeWarnings: UnrunnableTypeWarnings,
+    private readonly counters: PolicyCounters,
   ) {}
 
   /** The live nodes of the cluster (those whose heartbeat is current), API-only ones included. */
@@ -95,6 +99,12 @@ export class AsyncTaskManager {
       startedAt: null,
       finishedAt: null,
       interruptRequestedAt: null,
+      retries: valid.policy.retries ?? null,
+      backoff: valid.policy.backoff ? JSON.stringify(valid.policy.backoff) : null,
+      timeoutMs: valid.policy.timeoutMs ?? null,
+      retryCount: 0,
+      startReason: null,
+      startReasonAttempt: null,
     } satisfies AsyncTaskRecord);
     let notQueued: unknown;
     try {
@@ -183,6 +193,37 @@ export class AsyncTaskManager {
       }
       // It changed under us (claimed or finished meanwhile): look again.
     }
+  }
+
+  /**
+   * Runs an ended task (SUCCESS, FAILED or CANCELLED) again: same id, WAITING again, its next attempt
+   * numbered after the existing ones (whose logs stay, each under its header; the new one's header
+   * says "rerun"), with its retries and lost attempts counted afresh. Answers the record as the
+   * rerun wrote it (WAITING; it may be running by the time you read it). A task that has not ended:
+   * TaskNotEndedError; unknown id: AsyncTaskNotFoundError.
+   */
+  async rerun(taskId: string): Promise<AsyncTaskRecord> {
+    const record = await this.getTask(taskId);
+    if (!isFinalStatus(record.status)) throw new TaskNotEndedError(taskId, record.status);
+    // An interrupt of an earlier run must not reach the new one through its fallback flag.
+    await this.redis.client.del(this.redis.keys.interruptFlag(taskId));
+    const waiting = await this.records.rerun(record, messages.rerunStart());
+    if (!waiting) {
+      // Rerun at the same moment by someone else: that one won.
+      const now = await this.getTask(taskId);
+      throw new TaskNotEndedError(taskId, now.status);
+    }
+    try {
+      await this.queues.publish(record.taskType, { taskId, attempt: record.attempt, cpuOverhead: record.cpuOverhead }, record.priority, 0);
+    } catch (error) {
+      this.logger.warn(`Task ${taskId} set to rerun but not queued yet (${describeError(error)}); it will be republished`);
+    }
+    return waiting;
+  }
+
+  /** Retries and timeouts per task type, counted across the cluster (for metrics). */
+  getPolicyCounts(): Promise<TaskPolicyCounts[]> {
+    return this.counters.read();
   }
 
   /**

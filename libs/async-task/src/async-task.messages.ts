@@ -23,4 +23,20 @@ export const messages = {
     `the table "${table}" is missing or out of date (${detail}). Run the library's migrations: add \`migrations: [...ASYNC_TASK_MIGRATIONS], migrationsRun: true\` to TypeOrmModule.forRoot(), or run ASYNC_TASK_MIGRATIONS with your migration tool.`,
   redisUnreachable: (address: string, timeoutMs: number, detail: string) =>
     `Cannot reach Redis at ${address} within ${timeoutMs} ms (${detail}). Check the AsyncTaskModule "redis" option and that Redis is running.`,
+  taskNotEnded: (id: string, status: string) =>
+    `Async task "${id}" is ${status}; only an ended task (SUCCESS, FAILED or CANCELLED) can be rerun. Interrupt it first, or wait for its end.`,
+  timedOut: (timeoutMs: number) => `timed out after ${timeoutMs} ms`,
+  // Why an attempt started, in its log header (attempt 1 is always the first run). One line, short:
+  // the failure's first line, at most 200 characters (the whole error is in the failed attempt's log).
+  retryStart: (retry: number, of: number, delayMs: number, reason: string) =>
+    `retry ${retry} of ${of} after ${(delayMs / 1000).toFixed(1)} s backoff: ${oneShortLine(reason, 200)}`,
+  rerunStart: () => 'rerun',
+  retryScheduled: (retry: number, of: number, delayMs: number) => `retry ${retry} of ${of} in ${(delayMs / 1000).toFixed(1)} s`,
+  unknownFailure: () => 'failed without a message',
+  failoverStart: () => 'after failover',
 } as const;
+
+function oneShortLine(text: string, maxChars: number): string {
+  const line = text.split('\n', 1)[0].trim();
+  return line.length <= maxChars ? line : `${line.slice(0, maxChars - 1)}…`;
+}

@@ -3,7 +3,7 @@ import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import { messages } from './async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
-import { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
+import { type AsyncTaskFactory, AsyncTaskFactoryMarker } from './decorators/async-task-factory.decorator.js';
 import { InvalidFactoryError } from './errors/invalid-factory.error.js';
 import { FactoryRegistry } from './factory-registry.js';
 
@@ -24,8 +24,8 @@ export class FactoryExplorer implements OnModuleInit {
     if (!this.options.worker) return; // API-only nodes run nothing, so they need no factories.
     // A factory provided in a module and also listed in `factories` is one factory, registered once.
     const registered = new Set<AsyncTaskFactory>();
-    for (const wrapper of this.discovery.getProviders({ metadataKey: AsyncTaskFactory.KEY })) {
-      const declaredType = this.discovery.getMetadataByDecorator(AsyncTaskFactory, wrapper);
+    for (const wrapper of this.discovery.getProviders({ metadataKey: AsyncTaskFactoryMarker.KEY })) {
+      const { taskType: declaredType } = this.discovery.getMetadataByDecorator(AsyncTaskFactoryMarker, wrapper) ?? {};
       const source = `${wrapper.metatype?.name ?? String(wrapper.token)} (@AsyncTaskFactory)`;
       const instance = wrapper.instance as AsyncTaskFactory | undefined;
       if (!instance) throw new InvalidFactoryError(source, 'it must be a singleton provider (request-scoped factories are not supported)');

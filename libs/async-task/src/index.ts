@@ -15,6 +15,8 @@ export type {
   WaitForExitResult,
 } from './interfaces/submit-async-task.interface.js';
 export type { AsyncTaskNodeInfo } from './node-info.js';
+export type { BackoffPolicy, TaskPolicy } from './policies/task-policy.js';
+export type { TaskPolicyCounts } from './policies/policy-counters.js';
 export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
 export { AsyncTaskLog, type LogSink } from './task-log/async-task-log.js';
 export * from './entities/index.js';

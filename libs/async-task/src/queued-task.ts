@@ -15,6 +15,8 @@ export interface QueuedTaskSnapshot {
   createdAt: number;
   runAfter: number | null;
   offlineCount: number;
+  /** The submission's own policy fields, only when any was given (most tasks carry none). */
+  policy?: { retries: number | null; backoff: string | null; timeoutMs: number | null };
 }
 
 export function snapshotOf(record: AsyncTaskRecord): QueuedTaskSnapshot {
@@ -27,6 +29,9 @@ export function snapshotOf(record: AsyncTaskRecord): QueuedTaskSnapshot {
     createdAt: record.createdAt.getTime(),
     runAfter: record.runAfter?.getTime() ?? null,
     offlineCount: record.offlineCount,
+    ...(record.retries !== null || record.backoff !== null || record.timeoutMs !== null
+      ? { policy: { retries: record.retries, backoff: record.backoff, timeoutMs: record.timeoutMs } }
+      : {}),
   };
 }
 
@@ -54,5 +59,12 @@ export function claimedRecord(
     startedAt: claim.claimedAt,
     finishedAt: null,
     interruptRequestedAt: null,
+    retries: snapshot.policy?.retries ?? null,
+    backoff: snapshot.policy?.backoff ?? null,
+    timeoutMs: snapshot.policy?.timeoutMs ?? null,
+    // A snapshot rides only on the first entry: no retry or rerun has happened yet.
+    retryCount: 0,
+    startReason: null,
+    startReasonAttempt: null,
   } satisfies AsyncTaskRecord);
 }

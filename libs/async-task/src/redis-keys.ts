@@ -37,6 +37,11 @@ export class RedisKeys {
     return `${this.prefix}:reconcile-due`;
   }
 
+  /** Hash of task type → how many retries (or timeouts) the cluster has had, for metrics. */
+  policyCounter(kind: 'retries' | 'timeouts'): string {
+    return `${this.prefix}:count:${kind}`;
+  }
+
   /** Marks a user interrupt, for nodes that missed the pub/sub message. */
   interruptFlag(taskId: string): string {
     return `${this.prefix}:interrupt:${taskId}`;

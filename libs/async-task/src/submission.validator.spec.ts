@@ -12,7 +12,14 @@ describe('validateSubmission', () => {
       uid: '42',
       priority: 0,
       delayMs: 0,
+      policy: {},
     });
+  });
+
+  it('keeps the retry policy fields given, and only those', () => {
+    const valid = validateSubmission({ name: 'n', taskType: 't', retries: 2, timeoutMs: 500, backoff: { type: 'fixed', delayMs: 10 } }, 100);
+    expect(valid.policy).toEqual({ retries: 2, timeoutMs: 500, backoff: { type: 'fixed', delayMs: 10 } });
+    expect(validateSubmission({ name: 'n', taskType: 't', retries: 0 }, 100).policy).toEqual({ retries: 0 });
   });
 
   it('counts params in UTF-8 bytes', () => {

@@ -8,6 +8,7 @@ import {
 } from './async-task.constants.js';
 import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
 import type { SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
+import { type TaskPolicy, validateTaskPolicy } from './policies/task-policy.js';
 
 /** A submission that passed every check, with params as the string to store. */
 export interface ValidSubmission {
@@ -19,6 +20,8 @@ export interface ValidSubmission {
   uid: string | null;
   priority: number;
   delayMs: number;
+  /** Only the policy fields that were given. */
+  policy: TaskPolicy;
 }
 
 /** Checks a submission completely before anything is written; throws InvalidAsyncTaskError naming the field. */
@@ -50,7 +53,10 @@ export function validateSubmission(input: SubmitAsyncTaskInput, maxParamsBytes: 
   if (!Number.isSafeInteger(delayMs) || delayMs < 0) {
     throw new InvalidAsyncTaskError('delayMs', `must be an integer ≥ 0, got ${String(delayMs)}`);
   }
-  return { name, taskType, params, cpuOverhead, id, uid: uid == null ? null : String(uid), priority, delayMs };
+  const policy = validateTaskPolicy(input, (field, problem) => {
+    throw new InvalidAsyncTaskError(field, problem);
+  });
+  return { name, taskType, params, cpuOverhead, id, uid: uid == null ? null : String(uid), priority, delayMs, policy };
 }
 
 function serializeParams(params: unknown): string {

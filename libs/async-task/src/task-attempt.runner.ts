@@ -13,6 +13,11 @@ import { AttemptLog } from './task-log/attempt-log.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
+import { executeWithin } from './policies/execute-within.js';
+import { type AttemptVerdict, AttemptEndPolicy, startReasonOf } from './policies/attempt-end.policy.js';
+import { PolicyCounters } from './policies/policy-counters.js';
+import { TaskQueues } from './task-queues.js';
+import { TaskRecordStore } from './task-record.store.js';
 
 /** Longer than a finish can wait in its batcher: one flush under way plus its own, 10 s each at most. */
 const FINISH_ATTEMPT_TIMEOUT_MS = 25_000;
@@ -32,23 +37,38 @@ export class TaskAttemptRunner {
     private readonly events: ClusterEvents,
     private readonly liveLogs: LiveLogWriter,
     private readonly progress: ProgressSampler,
+    private readonly endPolicy: AttemptEndPolicy,
+    private readonly counters: PolicyCounters,
+    private readonly queues: TaskQueues,
+    private readonly records: TaskRecordStore,
   ) {}
 
   async run(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
     const startedAt = new Date();
+    // Why it started goes into its log header; a first run has none.
+    const startReason = startReasonOf(record);
     // Every accepted chunk also goes to the live stream, so any node can read the attempt as it runs.
-    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt);
+    const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt, startReason);
     const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
     const log = new AsyncTaskLog(attemptLog);
+    const policy = this.endPolicy.policyOf(record);
     let status = AsyncTaskStatus.SUCCESS;
     let failedReason: string | null = null;
+    let thrown: unknown;
     try {
       execution.task = await factory.createTask(record.params, record);
       this.progress.track(execution.taskId, record.attempt, execution.task);
-      if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
+      const task = execution.task;
+      if (!execution.interrupted && (await executeWithin(policy.timeoutMs, execution.abort, () => task.execute(log, execution.abort.signal)))) {
+        status = AsyncTaskStatus.FAILED;
+        failedReason = messages.timedOut(policy.timeoutMs!);
+        log.error(failedReason);
+        this.counters.count('timeouts', record.taskType);
+      }
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
       failedReason = truncateReason(describeError(error));
+      thrown = error;
       // An interrupted task usually throws its abort reason: that is the expected way out, not an error.
       if (!execution.interrupted) log.error(error instanceof Error ? error : failedReason);
     }
@@ -57,6 +77,9 @@ export class TaskAttemptRunner {
       failedReason = null;
       log.info(messages.interruptedByUser);
     }
+    const verdict = this.endPolicy.verdict(record, policy, { status, failedReason, error: thrown });
+    // A handed-over attempt records nothing (its next attempt is a failover, not a retry).
+    if (verdict.kind === 'retry' && !execution.handedOver) log.warn(messages.retryScheduled(verdict.retry, verdict.of, verdict.delayMs));
     execution.returned = true;
     execution.onReturned?.();
     // The final progress sample lands before the exit is announced. The live log's last batch goes
@@ -64,22 +87,25 @@ export class TaskAttemptRunner {
     // end and its recorded result, where a crash makes it run again, stays short.
     await this.progress.untrack(execution.taskId);
     const liveLogEnded = liveLog.end();
-    await this.recordExit(execution, status, failedReason, attemptLog, startedAt);
+    await this.recordExit(execution, record, verdict, attemptLog, startedAt, startReason);
     await liveLogEnded;
     liveLog.expireSoon();
   }
 
   private async recordExit(
     execution: Execution,
-    status: AsyncTaskStatus,
-    failedReason: string | null,
+    record: AsyncTaskRecord,
+    verdict: AttemptVerdict,
     attemptLog: AttemptLog,
     startedAt: Date,
+    startReason: string | null,
   ): Promise<void> {
     const { taskId, attempt } = execution;
     try {
       const text = attemptLog.text();
-      if (text) {
+      // A quiet first run saves no row (no statement for a task that writes nothing); a later attempt
+      // keeps its row even when quiet, so its header says why it ran.
+      if (text || startReason) {
         await retryTransient(`Saving the log of task ${taskId}`, () =>
           this.logs.saveAttempt({
             taskId,
@@ -89,6 +115,7 @@ export class TaskAttemptRunner {
             truncated: attemptLog.truncated,
             startedAt,
             finishedAt: new Date(),
+            startReason,
           }),
         this.logger);
       }
@@ -98,7 +125,10 @@ export class TaskAttemptRunner {
       // What was recorded may differ from what the attempt reported: an accepted interrupt makes it CANCELLED.
       const recorded = await retryTransient(
         `Recording the end of task ${taskId}`,
-        () => this.writes.finish({ id: taskId, attempt, status, failedReason }),
+        () =>
+          verdict.kind === 'retry'
+            ? this.writes.retry({ id: taskId, attempt, failedReason: verdict.failedReason, runAfter: verdict.runAfter, startReason: verdict.startReason })
+            : this.writes.finish({ id: taskId, attempt, status: verdict.status, failedReason: verdict.failedReason }),
         this.logger,
         2000,
         FINISH_ATTEMPT_TIMEOUT_MS,
@@ -107,10 +137,30 @@ export class TaskAttemptRunner {
         this.logger.warn(`Task ${taskId} attempt ${attempt} ended, but a newer attempt owns the record; its result is discarded`);
         return;
       }
-      await this.events.publish({ kind: 'exit', taskId, status: recorded });
+      // A retry can still end CANCELLED: an interrupt accepted while it was written wins.
+      if (verdict.kind === 'retry' && recorded === AsyncTaskStatus.WAITING) await this.queueRetry(execution, record, verdict.runAfter);
+      else await this.events.publish({ kind: 'exit', taskId, status: recorded });
     } catch (error) {
       this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * Puts a retry in its queue, delayed until its backoff ends (if that fails, the record is WAITING
+   * and the failover scan republishes it). An interrupt that came while the retry was being written
+   * still ends the task: CANCELLED now rather than after its backoff.
+   */
+  private async queueRetry(execution: Execution, record: AsyncTaskRecord, runAfter: Date): Promise<void> {
+    const { taskId, attempt } = execution;
+    this.counters.count('retries', record.taskType);
+    if (execution.interrupted && (await this.records.cancelWaiting(taskId))) {
+      await this.events.publish({ kind: 'exit', taskId, status: AsyncTaskStatus.CANCELLED });
+      return;
+    }
+    const delayMs = Math.max(0, runAfter.getTime() - Date.now());
+    await this.queues
+      .publish(record.taskType, { taskId, attempt, cpuOverhead: record.cpuOverhead }, record.priority, delayMs)
+      .catch((error: unknown) => this.logger.warn(`Retry of task ${taskId} saved but not queued yet (${describeError(error)}); it will be republished`));
   }
 }
 

@@ -4,7 +4,7 @@ import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
 import { hasMysqlCode } from './mysql-errors.js';
 import { withTimeout } from './retry-transient.js';
-import { type AttemptEnd, TaskRecordBatchStore } from './task-record.batch-store.js';
+import { type AttemptEnd, type AttemptRetry, TaskRecordBatchStore } from './task-record.batch-store.js';
 import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
 
 /**
@@ -36,6 +36,11 @@ export class TaskLifecycleWrites {
   private readonly claims = new WriteBatcher<{ id: string; attempt: number }, Date | null>((items) => this.claimBatch(items), LIMITS);
   private readonly finishes = new WriteBatcher<AttemptEnd, AsyncTaskStatus | null>(
     async (ends) => (await this.answered(this.store.finishMany(ends), 'Recording task ends')).map((value) => ({ value })),
+    { ...LIMITS, lingerMs: FINISH_LINGER_MS },
+  );
+  /** The other way an attempt ends: back to WAITING for a retry. Only failing tasks ever use it. */
+  private readonly retries = new WriteBatcher<AttemptRetry, AsyncTaskStatus | null>(
+    async (items) => (await this.answered(this.store.retryMany(items), 'Recording task retries')).map((value) => ({ value })),
     { ...LIMITS, lingerMs: FINISH_LINGER_MS },
   );
 
@@ -88,6 +93,12 @@ export class TaskLifecycleWrites {
    */
   finish(end: AttemptEnd): Promise<AsyncTaskStatus | null> {
     return this.finishes.write(end);
+  }
+
+  /** 1 → 0 for a failed attempt that will be retried; false if that attempt no longer owns the record. */
+  /** WAITING once retried, CANCELLED if a user interrupt won, null if a newer attempt owns the record. */
+  retry(retry: AttemptRetry): Promise<AsyncTaskStatus | null> {
+    return this.retries.write(retry);
   }
 
   private async claimBatch(items: Array<{ id: string; attempt: number }>): Promise<Array<ItemOutcome<Date | null>>> {

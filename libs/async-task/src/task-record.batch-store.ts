@@ -12,6 +12,17 @@ export interface AttemptEnd {
   failedReason: string | null;
 }
 
+/** A failed attempt that goes back to WAITING for a retry (see AttemptEndPolicy). */
+export interface AttemptRetry {
+  id: string;
+  attempt: number;
+  failedReason: string;
+  /** When the retry may start (the end of its backoff). */
+  runAfter: Date;
+  /** Why the next attempt starts; its first log line. */
+  startReason: string;
+}
+
 /**
  * The lifecycle writes that run once per task (insert, claim 0 → 1, finish 1 → final), for many tasks
  * per statement. Plain SQL: one statement and one commit for a whole batch is the point. Every status
@@ -135,6 +146,40 @@ export class TaskRecordBatchStore {
       [AsyncTaskStatus.CANCELLED, ...ids, AsyncTaskStatus.RUNNING, attempt],
     );
     return affectedRows(result);
+  }
+
+  /**
+   * 1 → 0 for each failed attempt that still owns its record, with the retry's bookkeeping (one
+   * statement per task: retries are rare, and each has its own reason and time). Answers, item by
+   * item, the status recorded: WAITING (retried; a retried call whose first write landed counts as
+   * done), CANCELLED (a user interrupt was accepted meanwhile: it wins over the retry, as over any
+   * end), or null where the attempt no longer owned the record.
+   */
+  async retryMany(retries: AttemptRetry[]): Promise<Array<AsyncTaskStatus | null>> {
+    const written: Array<AsyncTaskStatus | null> = [];
+    for (const retry of retries) {
+      const result = await this.records.query(
+        `UPDATE async_task_record FORCE INDEX (PRIMARY) SET status = ?, failed_reason = ?, retry_count = retry_count + 1,
+         run_after = ?, start_reason = ?, start_reason_attempt = ?, updated_at = CURRENT_TIMESTAMP(3)
+         WHERE id = ? AND status = ? AND attempt = ? AND interrupt_requested_at IS NULL`,
+        [AsyncTaskStatus.WAITING, retry.failedReason, retry.runAfter, retry.startReason, retry.attempt + 1, retry.id, AsyncTaskStatus.RUNNING, retry.attempt],
+      );
+      if (affectedRows(result) === 1) {
+        written.push(AsyncTaskStatus.WAITING);
+        continue;
+      }
+      if ((await this.cancelInterrupted([retry.id], retry.attempt)) === 1) {
+        written.push(AsyncTaskStatus.CANCELLED);
+        continue;
+      }
+      const rows: Array<{ status: AsyncTaskStatus }> = await this.records.query(
+        `SELECT status FROM async_task_record FORCE INDEX (PRIMARY) WHERE id = ? AND attempt = ?
+         AND ((status = ? AND start_reason_attempt = ?) OR (status = ? AND interrupt_requested_at IS NOT NULL))`,
+        [retry.id, retry.attempt, AsyncTaskStatus.WAITING, retry.attempt + 1, AsyncTaskStatus.CANCELLED],
+      );
+      written.push(rows[0] ? Number(rows[0].status) : null);
+    }
+    return written;
   }
 }
 

@@ -59,6 +59,34 @@ export class TaskRecordStore {
     return result.affected === 1;
   }
 
+  /**
+   * Final → 0 for a rerun: the next attempt starts afresh (no retries or lost attempts used yet, no
+   * failure reason, no delay), its reason "rerun". Answers the record as written, or null if the
+   * task changed since it was read.
+   */
+  async rerun(ended: AsyncTaskRecord, startReason: string): Promise<AsyncTaskRecord | null> {
+    const changes = {
+      status: AsyncTaskStatus.WAITING,
+      retryCount: 0,
+      offlineCount: 0,
+      failedReason: null,
+      runAfter: null,
+      finishedAt: null,
+      startReason,
+      startReasonAttempt: ended.attempt + 1,
+      // An interrupt of an earlier run must not cancel this one.
+      interruptRequestedAt: null,
+      updatedAt: new Date(),
+    } satisfies Partial<AsyncTaskRecord>;
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set(changes)
+      .where('id = :id AND status = :status AND attempt = :attempt', { id: ended.id, status: ended.status, attempt: ended.attempt })
+      .execute();
+    return result.affected === 1 ? Object.assign(new AsyncTaskRecord(), ended, changes) : null;
+  }
+
   /** 1 → 5 for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
   async markOffline(id: string, attempt: number, nodeDied: boolean): Promise<boolean> {
     const result = await this.records

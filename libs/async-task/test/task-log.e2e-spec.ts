@@ -13,8 +13,8 @@ import { REDIS_URL, uniqueName } from '../../../test/support/test-environment.js
 import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 
-const HEADER = (attempt: number, node: string) =>
-  new RegExp(`^===== attempt ${attempt} on ${node}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} =====$`, 'm');
+const HEADER = (attempt: number, node: string, reason?: string) =>
+  new RegExp(`^===== attempt ${attempt} on ${node}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}${reason ? `, ${reason}` : ''} =====$`, 'm');
 
 /** Collects what a (following) log stream delivers, with the moment each piece arrived. */
 function collect(stream: Readable) {
@@ -138,7 +138,8 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     const messages = (section: string) => section.split('\n').filter(Boolean).slice(1).map((line) => line.replace(/^\[ ?\w+\]\[[^\]]+\] /, ''));
     expect(first).toMatch(HEADER(1, 'node-a'));
     expect(messages(first).slice(0, 3)).toEqual(['line 1 of attempt 1', 'line 2 of attempt 1', 'Error: Node is shutting down; the task continues on another node']);
-    expect(second).toMatch(HEADER(2, 'node-b'));
+    // The new attempt's header says why it started.
+    expect(second).toMatch(HEADER(2, 'node-b', 'after failover'));
     expect(messages(second)).toEqual(['line 1 of attempt 2', 'line 2 of attempt 2', 'done']);
     expect(seen.text).toBe(history);
 

@@ -1,4 +1,5 @@
-// The rows of the task table: status, progress bar, speed, age, and an interrupt button while a task is active.
+// The rows of the task table: status, attempts, progress bar, speed, age, and Interrupt (while a task is
+// active) and Rerun (once it has ended) buttons.
 // Which tasks are shown is decided by task-list.js; this file draws them and keeps them current.
 import { api } from './api.js';
 import { $, el, progressBar, showError } from './dom.js';
@@ -17,6 +18,13 @@ function formatSpeed(task) {
   return `${(speed / 1000).toFixed(2)}× real time`;
 }
 
+/** Attempts so far, and when a failed task waiting for its retry will start again. */
+function formatAttempts(task) {
+  const attempts = String(task.attempt ?? 0);
+  const retryAt = task.status === 0 && task.retryCount > 0 && task.runAfter ? new Date(task.runAfter) : null;
+  return retryAt ? `${attempts}, retry at ${retryAt.toLocaleTimeString()}` : attempts;
+}
+
 function rowOf(task) {
   const { total = 0, loaded = 0 } = task.progress ?? {};
   const percent = task.status === 2 ? 100 : total > 0 ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
@@ -28,10 +36,13 @@ function rowOf(task) {
     el('td', {}, task.taskType),
     el('td', { class: 'owner-column' }, task.uid ?? '–'),
     el('td', {}, el('span', { class: `status status-${status}`, title: task.failedReason ?? '' }, status)),
+    el('td', { class: 'attempts', title: task.failedReason ? `last failure: ${task.failedReason}` : '' }, formatAttempts(task)),
     el('td', {}, ...progressBar(percent, `${percent}%`)),
     el('td', { class: 'speed' }, formatSpeed(task)),
     el('td', { class: 'created', title: formatTime(task.createdAt) }, task.createdAt ? timeAgo(task.createdAt) : ''),
-    el('td', {}, ...(FINAL.has(task.status) ? [] : [el('button', { class: 'interrupt', type: 'button', onclick: (event) => interrupt(event, task.id) }, 'Interrupt')])),
+    el('td', { class: 'actions' },
+      el('button', { class: 'interrupt', type: 'button', ...(FINAL.has(task.status) ? { disabled: '' } : {}), onclick: (event) => interrupt(event, task.id) }, 'Interrupt'),
+      el('button', { class: 'rerun', type: 'button', ...(FINAL.has(task.status) ? {} : { disabled: '' }), onclick: (event) => rerun(event, task.id) }, 'Rerun')),
   );
 }
 
@@ -43,6 +54,17 @@ async function interrupt(event, id) {
   try {
     const result = await (await api(`/api/tasks/${encodeURIComponent(id)}/interrupt`, { method: 'POST' })).json();
     updateTask({ id, status: result.status }); // a running task stays RUNNING until its CANCELLED event arrives
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** Runs an ended task again under the same id; the answer (WAITING) redraws its row at once. */
+async function rerun(event, id) {
+  event.stopPropagation();
+  event.target.disabled = true;
+  try {
+    updateTask(await (await api(`/api/tasks/${encodeURIComponent(id)}/rerun`, { method: 'POST' })).json());
   } catch (error) {
     showError(error);
   }

@@ -1,9 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
 import type { SubmitAsyncTaskInput } from '@sfc/async-task';
 import { SAMPLE_TASKS } from '../tasks/sample-tasks.js';
+import { readPolicyFields } from './submit-policy.body.js';
 
 /** Fields a client may send; the owner comes from the token, and ids are always generated. */
-const ALLOWED = new Set(['name', 'taskType', 'params', 'cpuOverhead', 'priority', 'delayMs']);
+const ALLOWED = new Set(['name', 'taskType', 'params', 'cpuOverhead', 'priority', 'delayMs', 'retries', 'backoff', 'timeoutMs']);
 
 /**
  * Checks a POST /api/tasks body and returns the submission without an owner (the caller's uid is
@@ -37,5 +38,6 @@ export function readSubmitBody(body: unknown, dataDir: string): Omit<SubmitAsync
     cpuOverhead: (input.cpuOverhead as number | undefined) ?? sample.cpuOverhead,
     priority: input.priority as number | undefined,
     delayMs: input.delayMs as number | undefined,
+    ...readPolicyFields(input),
   };
 }

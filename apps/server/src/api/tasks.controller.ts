@@ -38,6 +38,14 @@ export class TasksController {
     return { taskId: id, progress: await this.manager.getProgress(id) };
   }
 
+  /** Runs an ended task again under the same id (owner or admin; 409 while it has not ended). */
+  @Post(':id/rerun')
+  @HttpCode(200)
+  async rerun(@Caller() caller: CallerIdentity, @Param('id') id: string) {
+    await this.owned.get(caller, id);
+    return this.manager.rerun(id);
+  }
+
   @Post(':id/interrupt')
   @HttpCode(200)
   async interrupt(@Caller() caller: CallerIdentity, @Param('id') id: string) {

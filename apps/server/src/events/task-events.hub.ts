@@ -13,6 +13,11 @@ export interface TaskUpdate {
   status: AsyncTaskStatus;
   statusName: string;
   progress: ProgressSnapshot | null;
+  /** Attempts started, retries used, the last failure, and when a waiting retry may start. */
+  attempt: number;
+  retryCount: number;
+  failedReason: string | null;
+  runAfter: Date | null;
 }
 
 export interface TaskEventsSubscriber {
@@ -112,6 +117,10 @@ export class TaskEventsHub implements OnModuleDestroy {
       status: record.status,
       statusName: AsyncTaskStatus[record.status],
       progress: progress ? { total: progress.total, loaded: progress.loaded, speed: progress.speed, lastUpdateTime: progress.lastUpdateTime } : null,
+      attempt: record.attempt,
+      retryCount: record.retryCount,
+      failedReason: record.failedReason,
+      runAfter: record.runAfter,
     };
   }
 }

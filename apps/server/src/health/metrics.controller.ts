@@ -6,7 +6,8 @@ import { PrometheusText } from './prometheus-text.js';
 
 /**
  * `GET /metrics` in Prometheus text format: tasks by status and type and run times (from MySQL, so
- * every node reports the same cluster-wide figures), queue depth per type, and each node's load.
+ * every node reports the same cluster-wide figures), queue depth per type, retries and timeouts per
+ * type (the library's cluster-wide counters), and each node's load.
  */
 @Controller('metrics')
 export class MetricsController {
@@ -19,10 +20,11 @@ export class MetricsController {
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
-    const [counts, durations, nodes] = await Promise.all([
+    const [counts, durations, nodes, policyCounts] = await Promise.all([
       this.queries.countByStatusAndType(),
       this.queries.durationsByType(),
       this.manager.listNodes(),
+      this.manager.getPolicyCounts(),
     ]);
     const depth = new Map<string, number>();
     for (const { status, taskType, count } of counts) {
@@ -33,6 +35,10 @@ export class MetricsController {
         counts.map(({ status, taskType, count }) => [{ status: AsyncTaskStatus[status] ?? status, type: taskType }, count]))
       .metric('async_task_queue_depth', 'gauge', 'Tasks waiting to run (WAITING or OFFLINE) per type.',
         [...depth].map(([taskType, count]) => [{ type: taskType }, count]))
+      .metric('async_task_retries_total', 'counter', 'Failed attempts sent back for a retry, per type (cluster-wide).',
+        policyCounts.map(({ taskType, retries }) => [{ type: taskType }, retries]))
+      .metric('async_task_timeouts_total', 'counter', 'Attempts stopped at their timeoutMs, per type (cluster-wide).',
+        policyCounts.map(({ taskType, timeouts }) => [{ type: taskType }, timeouts]))
       .metric('async_task_duration_seconds', 'summary', 'Run time of ended tasks (last attempt), by type and final status.', []);
     for (const { taskType, status, count, sumSeconds } of durations) {
       const labels = { type: taskType, status: AsyncTaskStatus[status] };

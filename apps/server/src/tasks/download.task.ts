@@ -5,7 +5,7 @@ import { dirname, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '@sfc/async-task';
+import { AsyncTaskFactory, BaseAsyncTask, UnrecoverableTaskError, type AsyncTask, type AsyncTaskLog } from '@sfc/async-task';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { resolveDataPath } from './data-path.js';
 import { parseParamsObject } from './task-params.js';
@@ -51,7 +51,11 @@ export class DownloadTask extends BaseAsyncTask {
         if (abort.aborted) throw error;
         throw new Error(`Could not reach ${url.href}: ${error.cause?.message ?? error.message}`);
       });
-      if (!response.ok || !response.body) throw new Error(`${url.href} answered ${response.status} ${response.statusText}`);
+      if (!response.ok || !response.body) {
+        // A client error (404, 403…) will answer the same next time: not worth a retry.
+        const Failure = response.status >= 400 && response.status < 500 ? UnrecoverableTaskError : Error;
+        throw new Failure(`${url.href} answered ${response.status} ${response.statusText}`);
+      }
       const length = Number(response.headers.get('content-length'));
       if (length > 0) this.progress.setTotal(length);
       log.info(`Size: ${length > 0 ? `${length} bytes` : 'unknown'}`);

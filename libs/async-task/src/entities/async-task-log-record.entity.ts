@@ -29,4 +29,8 @@ export class AsyncTaskLogRecord {
 
   @Column({ name: 'finished_at', type: 'datetime', precision: 3 })
   finishedAt: Date;
+
+  /** Why the attempt started ("retry 1 of 3 after 1.0 s backoff: …", "rerun", "after failover"); null for a first run. */
+  @Column({ name: 'start_reason', type: 'varchar', length: 512, nullable: true })
+  startReason: string | null;
 }

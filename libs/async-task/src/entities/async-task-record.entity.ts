@@ -82,4 +82,31 @@ export class AsyncTaskRecord {
    */
   @Column({ name: 'interrupt_requested_at', type: 'datetime', precision: 3, nullable: true })
   interruptRequestedAt: Date | null;
+
+  /** Retries given at submit; null = the task type's default (see TaskPolicy). */
+  @Column({ type: 'int', nullable: true })
+  retries: number | null;
+
+  /** Backoff given at submit, as JSON of a BackoffPolicy; null = the task type's default. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  backoff: string | null;
+
+  /** Time limit per attempt given at submit, in ms; null = the task type's default (or none). */
+  @Column({ name: 'timeout_ms', type: 'int', nullable: true })
+  timeoutMs: number | null;
+
+  /** Failed attempts retried since submit (or the last rerun). */
+  @Column({ name: 'retry_count', type: 'int', default: 0 })
+  retryCount: number;
+
+  /**
+   * Why attempt `startReasonAttempt` starts ("retry 1 of 3 after 1.0 s backoff: …", "rerun"); it goes
+   * into that attempt's log header. Another attempt number means the reason is stale (a failover
+   * came between).
+   */
+  @Column({ name: 'start_reason', type: 'varchar', length: 512, nullable: true })
+  startReason: string | null;
+
+  @Column({ name: 'start_reason_attempt', type: 'int', nullable: true })
+  startReasonAttempt: number | null;
 }

@@ -7,3 +7,6 @@ export * from './invalid-factory.error.js';
 export * from './invalid-options.error.js';
 export * from './async-task-setup.error.js';
 export * from './redis-unreachable.error.js';
+export * from './unrecoverable-task.error.js';
+export * from './task-timeout.error.js';
+export * from './task-not-ended.error.js';

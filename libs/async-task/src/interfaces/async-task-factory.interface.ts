@@ -1,4 +1,5 @@
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
+import type { TaskPolicy } from '../policies/task-policy.js';
 import type { AsyncTask } from './async-task.interface.js';
 
 /** Makes task instances of one task type. Register it by decorator, module option or at run time. */
@@ -13,4 +14,9 @@ export interface AsyncTaskFactory {
   createTask(params: string, record: AsyncTaskRecord): AsyncTask | Promise<AsyncTask>;
   /** The unique identity of this kind of task (letters, digits, `.`, `_`, `-`; at most 64). */
   getTaskType(): string;
+  /**
+   * Optional: this type's default retries, backoff and timeout (a submission may override each).
+   * Read once, when the factory is registered. Wins over a policy given to `@AsyncTaskFactory()`.
+   */
+  getTaskPolicy?(): TaskPolicy;
 }

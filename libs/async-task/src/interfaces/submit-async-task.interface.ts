@@ -1,7 +1,11 @@
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
+import type { TaskPolicy } from '../policies/task-policy.js';
 
-/** What `AsyncTaskManager.submitAsyncTask()` takes. */
-export interface SubmitAsyncTaskInput {
+/**
+ * What `AsyncTaskManager.submitAsyncTask()` takes. `retries`, `backoff` and `timeoutMs` (see
+ * TaskPolicy) override the task type's defaults for this task.
+ */
+export interface SubmitAsyncTaskInput extends TaskPolicy {
   /** Human-readable name, 1–255 characters. */
   name: string;
   /** Must match the `getTaskType()` of a factory on some worker node. */

@@ -27,7 +27,7 @@ export class LiveLogArchiver {
       const key = this.redis.keys.liveLog(taskId, attempt);
       const cursor = new LiveLogCursor(this.redis, key);
       const texts: string[] = [];
-      let start: { node: string; startedAt: Date } | undefined;
+      let start: { node: string; startedAt: Date; reason?: string } | undefined;
       for (let page = await cursor.next(); page.length > 0; page = await cursor.next()) {
         for (const { entry } of page) {
           if (entry.kind === 'start') start = entry;
@@ -45,6 +45,7 @@ export class LiveLogArchiver {
         truncated: /\] log truncated: this attempt's log reached its cap/.test(text),
         startedAt: start?.startedAt ?? new Date(),
         finishedAt: new Date(),
+        startReason: start?.reason ?? null,
       });
       await this.redis.client.pexpire(key, ARCHIVED_TTL_MS);
     } catch (error) {

@@ -4,7 +4,7 @@
  * no-op (Redis refuses an id that is not above the last one), so readers never see text twice.
  */
 export type LiveLogEntry =
-  | { kind: 'start'; node: string; startedAt: Date }
+  | { kind: 'start'; node: string; startedAt: Date; reason?: string }
   | { kind: 'text'; text: string }
   | { kind: 'end' };
 
@@ -17,7 +17,7 @@ export interface StoredEntry {
 export function entryFields(entry: LiveLogEntry): string[] {
   switch (entry.kind) {
     case 'start':
-      return ['node', entry.node, 'started', String(entry.startedAt.getTime())];
+      return ['node', entry.node, 'started', String(entry.startedAt.getTime()), ...(entry.reason ? ['reason', entry.reason] : [])];
     case 'text':
       return ['t', entry.text];
     case 'end':
@@ -30,7 +30,7 @@ export function parseEntry(fields: string[]): LiveLogEntry | undefined {
     case 't':
       return { kind: 'text', text: fields[1] ?? '' };
     case 'node':
-      return { kind: 'start', node: fields[1] ?? '', startedAt: new Date(Number(fields[3])) };
+      return { kind: 'start', node: fields[1] ?? '', startedAt: new Date(Number(fields[3])), ...(fields[4] === 'reason' ? { reason: fields[5] } : {}) };
     case 'end':
       return { kind: 'end' };
     default:

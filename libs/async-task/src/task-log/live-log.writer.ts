@@ -28,9 +28,10 @@ export class LiveLogWriter {
     private readonly redis: RedisConnections,
   ) {}
 
-  open(taskId: string, attempt: number, startedAt: Date): LiveLog {
+  /** `reason`: why the attempt started (none for a first run), shown in its header. */
+  open(taskId: string, attempt: number, startedAt: Date, reason: string | null = null): LiveLog {
     const live = new LiveLog(this.redis.bestEffort, this.redis.keys.liveLog(taskId, attempt), this.logger);
-    live.start(this.options.nodeId, startedAt);
+    live.start(this.options.nodeId, startedAt, reason);
     return live;
   }
 }
@@ -61,10 +62,10 @@ export class LiveLog {
     private readonly logger: Logger,
   ) {}
 
-  start(node: string, startedAt: Date): void {
+  start(node: string, startedAt: Date, reason: string | null = null): void {
     // Sent with the first lines, never alone: an attempt that writes nothing costs no round trip.
     // Readers and the archiver fall back to the record meanwhile.
-    this.enqueue({ kind: 'start', node, startedAt });
+    this.enqueue({ kind: 'start', node, startedAt, ...(reason ? { reason } : {}) });
   }
 
   append(text: string): void {

@@ -12,6 +12,7 @@ describe('log line formats', () => {
 
   it('leaves out what is not known', () => {
     expect(formatAttemptHeader(3, null, null)).toBe('===== attempt 3 =====\n');
+    expect(formatAttemptHeader(2, 'n', new Date(2027, 0, 2, 3, 4, 5, 6), 'rerun')).toBe('===== attempt 2 on n, started 2027-01-02 03:04:05.006, rerun =====\n');
     expect(formatAttemptHeader(2, 'node-b', new Date(Number.NaN))).toBe('===== attempt 2 on node-b =====\n');
   });
 

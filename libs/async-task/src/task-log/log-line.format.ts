@@ -15,9 +15,13 @@ export function formatLogLine(level: LogLevel, message: string, date = new Date(
   return `[${level.padStart(5)}][${formatLogTime(date)}] ${message}\n`;
 }
 
-/** The line that opens each attempt in a task's log: `===== attempt 1 on node-a, started 2026-11-28 14:03:07.123 =====`. */
-export function formatAttemptHeader(attempt: number, node: string | null, startedAt: Date | null): string {
+/**
+ * The line that opens each attempt in a task's log: `===== attempt 1 on node-a, started 2026-11-28
+ * 14:03:07.123 =====`, with why it started after a first run: `…07.123, rerun =====`.
+ */
+export function formatAttemptHeader(attempt: number, node: string | null, startedAt: Date | null, reason: string | null = null): string {
   const where = node ? ` on ${node}` : '';
   const when = startedAt && !Number.isNaN(startedAt.getTime()) ? `, started ${formatLogTime(startedAt)}` : '';
-  return `===== attempt ${attempt}${where}${when} =====\n`;
+  const why = reason ? `, ${reason}` : '';
+  return `===== attempt ${attempt}${where}${when}${why} =====\n`;
 }

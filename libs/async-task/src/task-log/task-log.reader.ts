@@ -7,6 +7,7 @@ import { RedisConnections } from '../redis-connections.js';
 import { TaskRecordStore } from '../task-record.store.js';
 import { LiveLogCursor, LogFollower } from './live-log.reader.js';
 import { formatAttemptHeader } from './log-line.format.js';
+import { startReasonOf } from '../policies/attempt-end.policy.js';
 import { TaskLogStore } from './task-log.store.js';
 
 /** Longest wait of a follower's blocking read; it re-checks the task's record at least this often. */
@@ -69,7 +70,7 @@ export class TaskLogReader {
     const { id: taskId } = record;
     const saved = await this.logs.findAttempt(taskId, attempt);
     if (saved) {
-      yield { header: true, text: formatAttemptHeader(attempt, saved.executor, saved.startedAt) };
+      yield { header: true, text: formatAttemptHeader(attempt, saved.executor, saved.startedAt, saved.startReason) };
       yield { text: saved.log };
       return;
     }
@@ -79,7 +80,9 @@ export class TaskLogReader {
     const start = page[0]?.entry.kind === 'start' ? page[0].entry : undefined;
     const current = record.attempt === attempt && record.status === AsyncTaskStatus.RUNNING;
     if (!start && page.length === 0 && !current) return;
-    yield { header: true, text: formatAttemptHeader(attempt, start?.node ?? record.executor, start?.startedAt ?? record.startedAt) };
+    // Without a start entry yet (nothing written so far), the record tells who runs it and why.
+    const reason = start ? (start.reason ?? null) : current ? startReasonOf(record) : null;
+    yield { header: true, text: formatAttemptHeader(attempt, start?.node ?? record.executor, start?.startedAt ?? record.startedAt, reason) };
 
     let emitted = 0;
     let graceEnds = Number.POSITIVE_INFINITY;

@@ -135,6 +135,12 @@ function testRecord(factory: AsyncTaskFactory, params: string, overrides: Partia
     startedAt: now,
     finishedAt: null,
     interruptRequestedAt: null,
+    retries: null,
+    backoff: null,
+    timeoutMs: null,
+    retryCount: 0,
+    startReason: null,
+    startReasonAttempt: null,
     ...overrides,
   } satisfies AsyncTaskRecord;
 }
