@@ -106,7 +106,7 @@ function showAttempts({ attempts, record }) {
     return el('tr', { 'data-attempt': String(attempt.number) },
       el('td', {}, String(attempt.number)),
       el('td', { class: 'node' }, attempt.node || '–'),
-      el('td', {}, attempt.started || '–'),
+      el('td', {}, attempt.started || '–', ...(attempt.reason ? [el('div', { class: 'muted reason' }, attempt.reason)] : [])),
       el('td', {}, String(attempt.entries)),
       el('td', {}, el('span', { class: `status status-${outcome === 'node lost' ? 'OFFLINE' : outcome}` }, outcome)),
       el('td', { class: 'last-line', title: quote }, quote));
