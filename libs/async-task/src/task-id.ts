@@ -16,18 +16,39 @@ function nextRandomBytes(): Buffer {
   return pool.subarray(poolOffset - RANDOM_BYTES_PER_ID, poolOffset);
 }
 
+let lastTime = -1;
+const lastRandom = Buffer.alloc(RANDOM_BYTES_PER_ID);
+
+/**
+ * The random part of the next id: fresh in a new millisecond; within the same millisecond (or if the
+ * clock went back) the previous one plus 1, as ULID's monotonic mode does — so ids made in one process
+ * sort in the order they were made, and "newest first" lists keep that order for tasks of one ms.
+ */
+function nextRandom(now: number): { time: number; random: Buffer } {
+  if (now > lastTime) {
+    lastTime = now;
+    nextRandomBytes().copy(lastRandom);
+  } else {
+    for (let i = lastRandom.length - 1; i >= 0; i--) {
+      lastRandom[i] = (lastRandom[i]! + 1) & 0xff;
+      if (lastRandom[i] !== 0) break;
+    }
+  }
+  return { time: lastTime, random: lastRandom };
+}
+
 /**
  * A ULID-shaped id: 48 bits of milliseconds then 80 random bits, 26 characters. Sorts by creation
  * time (good for the primary key index) and needs no coordination between nodes.
  */
 export function newTaskId(now = Date.now()): string {
-  let time = now;
+  const { time: idTime, random } = nextRandom(now);
+  let time = idTime;
   let head = '';
   for (let i = 0; i < 10; i++) {
     head = CROCKFORD[time % 32] + head;
     time = Math.floor(time / 32);
   }
-  const random = nextRandomBytes();
   let tail = '';
   // 80 random bits = 16 characters of 5 bits.
   let buffer = 0;
