@@ -14,6 +14,7 @@ export const messages = {
   factoryDependencyMissing: (dependency: string, index: number) =>
     `its constructor needs ${dependency} (argument ${index}), which no module of the app provides. Add it to a module's providers, or provide the factory itself in a module`,
   interruptedByUser: 'Interrupted by a user: the task ends CANCELLED.',
+  stoppedHere: (reason: string) => `Stopped on this node: ${reason}.`,
   typeWithoutRunner: (type: string, nodes: number) =>
     `No live node can run task type "${type}" (${nodes} node(s) alive, none has a factory for it): its tasks wait in the queue until a node that registers "${type}" starts.`,
   setupProblem: (problem: string) => `@sfc/async-task cannot start: ${problem}`,

@@ -69,8 +69,9 @@ export class TaskAttemptRunner {
       status = AsyncTaskStatus.FAILED;
       failedReason = truncateReason(describeError(error));
       thrown = error;
-      // An interrupted task usually throws its abort reason: that is the expected way out, not an error.
-      if (!execution.interrupted) log.error(error instanceof Error ? error : failedReason);
+      // An interrupted or handed-over task usually throws its abort reason: the expected way out, not an error.
+      if (execution.handedOver) log.info(messages.stoppedHere(describeError(execution.abort.signal.reason)));
+      else if (!execution.interrupted) log.error(error instanceof Error ? error : failedReason);
     }
     if (execution.interrupted) {
       status = AsyncTaskStatus.CANCELLED;

@@ -137,7 +137,10 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
     const [first, second] = history.split(/^(?====== attempt 2 )/m);
     const messages = (section: string) => section.split('\n').filter(Boolean).slice(1).map((line) => line.replace(/^\[ ?\w+\]\[[^\]]+\] /, ''));
     expect(first).toMatch(HEADER(1, 'node-a'));
-    expect(messages(first).slice(0, 3)).toEqual(['line 1 of attempt 1', 'line 2 of attempt 1', 'Error: Node is shutting down; the task continues on another node']);
+    // The hand-over is said as one INFO line, not as an error with a stack.
+    expect(messages(first).slice(0, 3)).toEqual(['line 1 of attempt 1', 'line 2 of attempt 1', 'Stopped on this node: Node is shutting down; the task continues on another node.']);
+    expect(first).toMatch(/^\[ INFO\]\[[^\]]+\] Stopped on this node: /m);
+    expect(first).not.toContain('[ERROR]');
     // The new attempt's header says why it started.
     expect(second).toMatch(HEADER(2, 'node-b', 'after failover'));
     expect(messages(second)).toEqual(['line 1 of attempt 2', 'line 2 of attempt 2', 'done']);

@@ -10,5 +10,9 @@ export class AsyncTaskError extends HttpException {
   constructor(message: string, status: HttpStatus = HttpStatus.INTERNAL_SERVER_ERROR) {
     super({ statusCode: status, error: new.target.name, message }, status);
     this.name = new.target.name;
+    // HttpException's own fields stay usable but out of the way when a start-up error is printed.
+    for (const field of ['response', 'status', 'options', 'errorCode', ...(this.cause === undefined ? ['cause'] : [])]) {
+      Object.defineProperty(this, field, { enumerable: false });
+    }
   }
 }

@@ -105,7 +105,7 @@ export class TaskTestRun {
     if (!live) return;
     const current: LoadedSample = { loaded: live.loaded, at: performance.now() };
     const speed = this.lastSample ? computeSpeed({ loaded: this.lastSample.loaded, at: this.lastSample.at }, current) : 0;
-    this.lastSample = { total: live.total, loaded: live.loaded, speed, lastUpdateTime: live.lastUpdateTime, at: current.at };
+    this.lastSample = { total: live.total, loaded: live.loaded, speed, lastUpdateTime: live.lastUpdateTime, sampledAt: Date.now(), at: current.at };
   }
 }
 
