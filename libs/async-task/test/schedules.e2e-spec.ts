@@ -68,7 +68,7 @@ describe('schedules (one node)', () => {
     expect(schedule.nextDueAt.getTime() % 1000).toBe(0);
     const tasks = await waitFor('three ended ticks', async () => {
       const rows = await tasksOf('every-second');
-      return rows.filter((row) => row.status === AsyncTaskStatus.SUCCESS).length >= 3 && rows;
+      return rows.filter((row) => row.status === AsyncTaskStatus.SUCCESS).length >= 3 ? rows : null;
     }, 15_000, 100);
     const dues = tasks.map((task) => dueOf(task.id));
     expect(dues[0]).toBe(schedule.nextDueAt.getTime());
@@ -134,14 +134,17 @@ describe('schedules (one node)', () => {
   it('overlap "skip" drops ticks while the previous run is still running; "allow" runs them alongside', async () => {
     await node.manager.upsertSchedule({ id: 'skip', everyMs: 1000, taskType: 'hold', overlap: 'skip' });
     await node.manager.upsertSchedule({ id: 'allow', everyMs: 1000, taskType: 'hold', overlap: 'allow' });
-    const [firstSkip] = await waitFor('the first skip tick', async () => (await tasksOf('skip')).length > 0 && tasksOf('skip'), 10_000, 100);
+    const [firstSkip] = await waitFor('the first skip tick', async () => {
+      const rows = await tasksOf('skip');
+      return rows.length > 0 ? rows : null;
+    }, 10_000, 100);
     const heldSince = (await scheduleRow('skip')).next_due_at.getTime();
     // Two more due times pass while the first run holds.
     await waitFor('two more due times passed', async () => (await scheduleRow('skip')).next_due_at.getTime() >= heldSince + 2000, 10_000, 100);
     expect((await tasksOf('skip')).map((task) => task.id)).toEqual([firstSkip.id]);
     const allowed = await waitFor('overlapping allow runs', async () => {
       const rows = await tasksOf('allow');
-      return rows.filter((row) => row.status === AsyncTaskStatus.RUNNING).length >= 2 && rows;
+      return rows.filter((row) => row.status === AsyncTaskStatus.RUNNING).length >= 2 ? rows : null;
     }, 10_000, 100);
     expect(allowed.length).toBeGreaterThanOrEqual(2);
     await node.manager.removeSchedule('allow');
