@@ -15,7 +15,7 @@ import { scheduledTaskId } from './scheduled-task-id.js';
 const POLL_MS = 1000;
 /** Never poll faster than this, even when a tick is due again at once. */
 const MIN_POLL_GAP_MS = 20;
-/** Schedules handled per poll; more are handled by the next poll, which comes at once. */
+/** Schedules handled per poll; more are handled by the next poll, which comes right after. */
 const SCHEDULES_PER_POLL = 100;
 /** Due times looked at per schedule and poll: a per-second schedule down for a day is not enumerated whole. */
 const TICKS_PER_POLL = 100;
@@ -77,21 +77,27 @@ export class ScheduleTicker {
     }, delayMs);
   }
 
-  /** Fires what is due; answers when to look next (the earliest due time, at most POLL_MS away). */
+  /**
+   * Fires what is due; answers when to look next: at the earliest due time, at most POLL_MS away
+   * (one small query a second on an idle node), or right after firing, to look again.
+   */
   private async pollOnce(): Promise<number> {
     try {
-      const due = await this.store.findDue(new Date(), SCHEDULES_PER_POLL);
-      for (const schedule of due) {
+      const earliest = await this.store.earliestDue();
+      if (!earliest) return POLL_MS;
+      const untilEarliest = earliest.getTime() - Date.now();
+      if (untilEarliest > 0) return Math.min(POLL_MS, Math.max(MIN_POLL_GAP_MS, untilEarliest));
+      let failed = false;
+      for (const schedule of await this.store.findDue(new Date(), SCHEDULES_PER_POLL)) {
         try {
           await this.fire(schedule, new Date());
         } catch (error) {
+          failed = true;
           this.logger.warn(messages.scheduleFailed(schedule.id, (error as Error).message));
         }
       }
-      if (due.length === SCHEDULES_PER_POLL) return MIN_POLL_GAP_MS;
-      const earliest = await this.store.earliestDue();
-      const untilEarliest = earliest ? earliest.getTime() - Date.now() : POLL_MS;
-      return Math.min(POLL_MS, Math.max(MIN_POLL_GAP_MS, untilEarliest));
+      // A tick that could not fire (database away) is tried again a poll later, not in a tight loop.
+      return failed ? POLL_MS : MIN_POLL_GAP_MS;
     } catch (error) {
       this.logger.warn(messages.scheduleFailed('*', (error as Error).message));
       return POLL_MS;
