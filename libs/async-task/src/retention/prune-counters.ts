@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { messages } from '../async-task.messages.js';
 import { RedisConnections } from '../redis-connections.js';
 
 /** What retention deleted across the cluster since its Redis data began. */
@@ -26,7 +27,7 @@ export class PruneCounters {
       .hincrby(key, 'logs', logs)
       .hincrby(key, 'batches', 1)
       .exec()
-      .catch((error: Error) => this.logger.warn(`Could not count pruned rows: ${error.message}`));
+      .catch((error: Error) => this.logger.warn(messages.pruneNotCounted(error.message)));
   }
 
   async read(): Promise<RetentionCounts> {

@@ -99,7 +99,7 @@ export class ScheduleTicker {
       // A tick that could not fire (database away) is tried again a poll later, not in a tight loop.
       return failed ? POLL_MS : MIN_POLL_GAP_MS;
     } catch (error) {
-      this.logger.warn(messages.scheduleFailed('*', (error as Error).message));
+      this.logger.warn(messages.schedulePollFailed((error as Error).message));
       return POLL_MS;
     }
   }
