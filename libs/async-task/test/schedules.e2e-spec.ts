@@ -131,6 +131,19 @@ describe('schedules (one node)', () => {
     await node.manager.removeSchedule('yearly-last');
   });
 
+  it('a tick whose task was submitted by a node that died before moving the schedule on is finished by another node, without a second task', async () => {
+    await node.manager.upsertSchedule({ id: 'half-fired', cron: '0 0 1 1 *', taskType: 'tick' });
+    // The dead node's half: the tick due a second ago has its task, but the schedule still points at it.
+    const dueAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
+    const taskId = `half-fired-at-${dueAt.getTime()}`;
+    await node.manager.submitAsyncTask({ id: taskId, name: 'half-fired', taskType: 'tick' });
+    await database.query('UPDATE async_task_schedule SET next_due_at = ? WHERE id = ?', [dueAt, 'half-fired']);
+    await waitFor('the schedule moved on', async () => (await scheduleRow('half-fired')).next_due_at > new Date(), 10_000, 100);
+    expect((await tasksOf('half-fired')).map((task) => task.id)).toEqual([taskId]);
+    expect((await node.manager.getSchedule('half-fired')).lastTaskId).toBe(taskId);
+    await node.manager.removeSchedule('half-fired');
+  });
+
   it('overlap "skip" drops ticks while the previous run is still running; "allow" runs them alongside', async () => {
     await node.manager.upsertSchedule({ id: 'skip', everyMs: 1000, taskType: 'hold', overlap: 'skip' });
     await node.manager.upsertSchedule({ id: 'allow', everyMs: 1000, taskType: 'hold', overlap: 'allow' });
