@@ -38,6 +38,11 @@ import { TaskLifecycleWrites } from './task-lifecycle.writes.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { StartupChecks } from './startup.checks.js';
 import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
+import { ScheduleService } from './schedules/schedule.service.js';
+import { ScheduleStore } from './schedules/schedule.store.js';
+import { ScheduleTicker } from './schedules/schedule.ticker.js';
+import { PruneCounters } from './retention/prune-counters.js';
+import { TaskPruner } from './retention/task.pruner.js';
 
 /**
  * Everything one node runs, configured once by `AsyncTaskModule.forRoot()`/`forRootAsync()`. Global,
@@ -83,6 +88,11 @@ import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
     LostAttemptRecovery,
     StartupChecks,
     UnrunnableTypeWarnings,
+    ScheduleStore,
+    ScheduleService,
+    ScheduleTicker,
+    PruneCounters,
+    TaskPruner,
     AsyncTaskLifecycle,
   ],
   exports: [AsyncTaskManager],

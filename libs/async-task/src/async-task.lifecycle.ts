@@ -15,12 +15,16 @@ import { NodeHeartbeat } from './node-heartbeat.js';
 import { RedisConnections } from './redis-connections.js';
 import { StartupChecks } from './startup.checks.js';
 import { TaskQueues } from './task-queues.js';
+import { ScheduleService } from './schedules/schedule.service.js';
+import { ScheduleTicker } from './schedules/schedule.ticker.js';
+import { TaskPruner } from './retention/task.pruner.js';
 
 /**
  * Starts and stops the node's moving parts in the order that loses nothing. Start: the set-up checks
  * (entities, tables, Redis) so a misconfigured app fails before it claims anything, then the heartbeat
  * (scans must see the node before it claims), then interrupts, supervision, receiving and the
- * failover scan. Shutdown: stop scanning and claiming, drain or hand over running tasks while the
+ * failover scan, then the declared schedules, the schedule ticker and retention. Shutdown: stop
+ * ticking, pruning, scanning and claiming, drain or hand over running tasks while the
  * DataSource is still open, deregister; queues and connections close last.
  */
 @Injectable()
@@ -35,6 +39,9 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly queues: TaskQueues,
     private readonly redis: RedisConnections,
     private readonly checks: StartupChecks,
+    private readonly schedules: ScheduleService,
+    private readonly ticker: ScheduleTicker,
+    private readonly pruner: TaskPruner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,9 +53,14 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
       this.receiver.start();
     }
     this.scanner.start();
+    await this.schedules.upsertDeclared();
+    this.ticker.start();
+    this.pruner.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.ticker.stop();
+    await this.pruner.stop();
     await this.scanner.stop();
     await this.receiver.stop();
     this.supervisor.stop();

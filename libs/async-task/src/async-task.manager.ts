@@ -34,6 +34,10 @@ import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
 import { TaskNotEndedError } from './errors/task-not-ended.error.js';
 import { messages } from './async-task.messages.js';
 import { PolicyCounters, type TaskPolicyCounts } from './policies/policy-counters.js';
+import type { AsyncTaskScheduleInput } from './schedules/schedule-input.js';
+import type { AsyncTaskScheduleInfo } from './schedules/schedule-info.js';
+import { ScheduleService } from './schedules/schedule.service.js';
+import { PruneCounters, type RetentionCounts } from './retention/prune-counters.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
@@ -61,6 +65,8 @@ export class AsyncTaskManager {
     private readonly progress: ProgressStore,
     private readonly typeWarnings: UnrunnableTypeWarnings,
     private readonly counters: PolicyCounters,
+    private readonly schedules: ScheduleService,
+    private readonly pruneCounters: PruneCounters,
   ) {}
 
   /** The live nodes of the cluster (those whose heartbeat is current), API-only ones included. */
@@ -224,6 +230,38 @@ export class AsyncTaskManager {
   /** Retries and timeouts per task type, counted across the cluster (for metrics). */
   getPolicyCounts(): Promise<TaskPolicyCounts[]> {
     return this.counters.read();
+  }
+
+  /**
+   * Creates or replaces (atomically, in one statement) a recurring schedule: every due time of its
+   * `cron` (in its `timezone`) or `everyMs` becomes one ordinary task, whose id derives from the
+   * schedule id and the due time (`<id>-at-<epoch ms>`), so the whole cluster makes exactly one task
+   * per tick. Replacing it with the same timing keeps its next due time; a new timing starts afresh.
+   * Bad input (invalid cron, unknown time zone, `everyMs` under 1000, both or neither of `cron` and
+   * `everyMs`, a task field a submission would refuse): InvalidScheduleError, nothing stored.
+   */
+  upsertSchedule(input: AsyncTaskScheduleInput): Promise<AsyncTaskScheduleInfo> {
+    return this.schedules.upsert(input);
+  }
+
+  /** Deletes a schedule (tasks it already submitted stay). Unknown id: ScheduleNotFoundError. */
+  removeSchedule(id: string): Promise<void> {
+    return this.schedules.remove(id);
+  }
+
+  /** Every schedule (or one owner's), by id, with its next due time and the status of its last run. */
+  listSchedules(filter: { uid?: string | number } = {}): Promise<AsyncTaskScheduleInfo[]> {
+    return this.schedules.list(filter);
+  }
+
+  /** One schedule, as listSchedules() shows it. Unknown id: ScheduleNotFoundError. */
+  getSchedule(id: string): Promise<AsyncTaskScheduleInfo> {
+    return this.schedules.get(id);
+  }
+
+  /** What retention deleted across the cluster (for metrics). */
+  getRetentionCounts(): Promise<RetentionCounts> {
+    return this.pruneCounters.read();
   }
 
   /**

@@ -5,6 +5,10 @@ import type { RedisOptions } from 'ioredis';
 import { InvalidAsyncTaskOptionsError } from './errors/invalid-options.error.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+import { InvalidScheduleError } from './errors/invalid-schedule.error.js';
+import { resolveRetention, type ResolvedRetentionOptions } from './retention/retention-options.js';
+import type { AsyncTaskScheduleInput } from './schedules/schedule-input.js';
+import { validateSchedule } from './schedules/schedule.validator.js';
 
 /** Options with every default filled in; what the rest of the library reads. */
 export interface ResolvedAsyncTaskOptions {
@@ -23,6 +27,8 @@ export interface ResolvedAsyncTaskOptions {
   shutdownGraceMs: number;
   progressTtlMs: number;
   startupTimeoutMs: number;
+  schedules: AsyncTaskScheduleInput[];
+  retention: ResolvedRetentionOptions;
 }
 
 export function defaultNodeId(): string {
@@ -47,6 +53,8 @@ export function resolveOptions(options: AsyncTaskModuleOptions = {}): ResolvedAs
     shutdownGraceMs: options.shutdownGraceMs ?? 0,
     progressTtlMs: options.progressTtlMs ?? 60_000,
     startupTimeoutMs: options.startupTimeoutMs ?? 5000,
+    schedules: options.schedules ?? [],
+    retention: resolveRetention(options.retention, fail),
   };
   validate(resolved);
   return resolved;
@@ -80,6 +88,23 @@ function validate(o: ResolvedAsyncTaskOptions): void {
   nonNegativeInteger('shutdownGraceMs', o.shutdownGraceMs);
   positiveInteger('progressTtlMs', o.progressTtlMs);
   positiveInteger('startupTimeoutMs', o.startupTimeoutMs);
+  validateDeclaredSchedules(o.schedules, o.maxParamsBytes);
+}
+
+/** Declared schedules fail the start, naming the one at fault, before any of them is stored. */
+function validateDeclaredSchedules(schedules: unknown, maxParamsBytes: number): void {
+  if (!Array.isArray(schedules)) fail('schedules', 'must be an array of schedules');
+  const ids = new Set<string>();
+  schedules.forEach((schedule: AsyncTaskScheduleInput, index) => {
+    try {
+      validateSchedule(schedule, maxParamsBytes);
+    } catch (error) {
+      if (error instanceof InvalidScheduleError) fail(`schedules[${index}].${error.field}`, error.problem);
+      throw error;
+    }
+    if (ids.has(schedule.id)) fail(`schedules[${index}].id`, `"${schedule.id}" is declared twice`);
+    ids.add(schedule.id);
+  });
 }
 
 function positiveInteger(option: string, value: unknown): void {

@@ -17,6 +17,13 @@ export type {
 export type { AsyncTaskNodeInfo } from './node-info.js';
 export type { BackoffPolicy, TaskPolicy } from './policies/task-policy.js';
 export type { TaskPolicyCounts } from './policies/policy-counters.js';
+export type { AsyncTaskScheduleInput } from './schedules/schedule-input.js';
+export type { AsyncTaskScheduleInfo } from './schedules/schedule-info.js';
+export { MIN_SCHEDULE_EVERY_MS } from './schedules/schedule.validator.js';
+export { SCHEDULE_LATE_TOLERANCE_MS } from './schedules/schedule.ticker.js';
+export { nextDueAfter, type ScheduleTiming } from './schedules/schedule-timing.js';
+export type { RetentionOptions } from './retention/retention-options.js';
+export type { RetentionCounts } from './retention/prune-counters.js';
 export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
 export { AsyncTaskLog, type LogSink } from './task-log/async-task-log.js';
 export * from './entities/index.js';

@@ -56,6 +56,16 @@ export class RedisKeys {
     return `${this.prefix}:failover-lock`;
   }
 
+  /** Lets one node at a time run retention. */
+  get retentionLock(): string {
+    return `${this.prefix}:retention-lock`;
+  }
+
+  /** Hash of tasks / logs / batches deleted by retention, for metrics. */
+  get prunedCounter(): string {
+    return `${this.prefix}:count:pruned`;
+  }
+
   /** Live log lines of one attempt. */
   liveLog(taskId: string, attempt: number): string {
     return `${this.prefix}:log:${taskId}:${attempt}`;

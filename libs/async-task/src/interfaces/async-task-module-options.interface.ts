@@ -1,5 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { RedisOptions } from 'ioredis';
+import type { RetentionOptions } from '../retention/retention-options.js';
+import type { AsyncTaskScheduleInput } from '../schedules/schedule-input.js';
 import type { AsyncTaskFactory } from './async-task-factory.interface.js';
 
 /** Options of `AsyncTaskModule.forRoot()` / `forRootAsync()`. Every one is optional. */
@@ -55,4 +57,15 @@ export interface AsyncTaskModuleOptions {
    * @default 5000
    */
   startupTimeoutMs?: number;
+  /**
+   * Recurring schedules this app declares; every node upserts them at start (same definition: no
+   * change, so deploying twice neither skips nor repeats a tick). Schedules made with
+   * `upsertSchedule()` and not listed here are left alone. @default []
+   */
+  schedules?: AsyncTaskScheduleInput[];
+  /**
+   * Deleting ended tasks and their logs by age and final status, in small batches by one node at a
+   * time. @default none: every task is kept forever
+   */
+  retention?: RetentionOptions;
 }
