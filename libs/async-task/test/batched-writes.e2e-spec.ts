@@ -5,8 +5,8 @@ import {
   AsyncTaskStatus,
   DuplicateTaskIdError,
 } from '../src/index.js';
-import { TaskRecordBatchStore } from '../src/task-record.batch-store.js';
-import { TaskRecordStore } from '../src/task-record.store.js';
+import { TaskRecordBatchStore } from '../src/persistence/task-record.batch-store.js';
+import { TaskRecordStore } from '../src/persistence/task-record.store.js';
 import { RunJournal, SleepTask } from '../../../test/support/sample-tasks.js';
 import { TestDatabase } from '../../../test/support/test-database.js';
 import { uniqueName } from '../../../test/support/test-environment.js';

@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import { Redis } from 'ioredis';
 import { Logger } from '@nestjs/common';
 import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../src/index.js';
-import { RedisConnections } from '../src/redis-connections.js';
+import { RedisConnections } from '../src/redis/redis-connections.js';
 import { LiveLog } from '../src/task-log/live-log.writer.js';
 import { TaskGate, testTaskFactory } from '../../../test/support/log-tasks.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';

@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { AsyncTaskFactory as AsyncTaskFactoryContract } from '../interfaces/async-task-factory.interface.js';
+import type { AsyncTaskFactory as AsyncTaskFactoryContract } from '../task/async-task-factory.interface.js';
 import type { TaskPolicy } from '../policies/task-policy.js';
 
 /** What the decorator records on a factory class. */

@@ -3,7 +3,7 @@ import { AsyncTaskStatus } from '../async-task.constants.js';
 import { messages } from '../async-task.messages.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { UnrecoverableTaskError } from '../errors/unrecoverable-task.error.js';
-import { FactoryRegistry } from '../factory-registry.js';
+import { FactoryRegistry } from '../factories/factory-registry.js';
 import { type BackoffPolicy, backoffDelayMs, type ResolvedTaskPolicy, resolveTaskPolicy, type TaskPolicy } from './task-policy.js';
 
 /** How one attempt came out, as its runner saw it. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import type { AsyncTask } from '../interfaces/async-task.interface.js';
-import type { ProgressSnapshot } from '../progress-record.js';
+import type { AsyncTask } from '../task/async-task.interface.js';
+import type { ProgressSnapshot } from '../task/progress-record.js';
 import { computeSpeed, type LoadedSample } from './progress-speed.js';
 import { ProgressStore } from './progress.store.js';
 

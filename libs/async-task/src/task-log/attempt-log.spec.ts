@@ -1,4 +1,4 @@
-import { AsyncTaskLog } from './async-task-log.js';
+import { AsyncTaskLog } from '../task/async-task-log.js';
 import { AttemptLog } from './attempt-log.js';
 import { formatLogTime } from './log-line.format.js';
 

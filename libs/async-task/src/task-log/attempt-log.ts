@@ -1,4 +1,4 @@
-import type { LogSink } from './async-task-log.js';
+import type { LogSink } from '../task/async-task-log.js';
 import { formatLogLine } from './log-line.format.js';
 
 /**

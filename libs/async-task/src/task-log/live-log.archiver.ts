@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisConnections } from '../redis-connections.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { LiveLogCursor } from './live-log.reader.js';
 import { formatLogLine } from './log-line.format.js';
 import { TaskLogStore } from './task-log.store.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
-import type { ResolvedAsyncTaskOptions } from '../async-task.options.js';
-import { RedisConnections } from '../redis-connections.js';
+import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { entryFields, isAlreadyStored, type LiveLogEntry } from './live-log.entries.js';
 
 /** Lines wait at most this long, so a chatty task costs one round trip per batch, not per line. */

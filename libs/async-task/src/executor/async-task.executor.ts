@@ -1,0 +1,200 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
+import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { ClusterEvents } from '../cluster/cluster-events.js';
+import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
+import type { Execution } from './execution.js';
+import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
+import { describeError, TaskAttemptRunner } from './task-attempt.runner.js';
+import { TaskHandover } from '../failover/task-handover.js';
+
+/** How long a stopped task may take to return before it is handed over anyway. */
+const STOP_BEFORE_HANDOVER_MS = 10_000;
+
+/**
+ * Holds this node's executions: admission within the CPU budget (the receiver asks before it claims),
+ * interrupts, and stopping or handing over on shutdown. Running one attempt is TaskAttemptRunner's job.
+ */
+@Injectable()
+export class AsyncTaskExecutor {
+  private readonly logger = new Logger(AsyncTaskExecutor.name);
+  private readonly executions = new Map<string, Execution>();
+  private load = 0;
+  private capacityWaiters: Array<() => void> = [];
+
+  constructor(
+    @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
+    private readonly events: ClusterEvents,
+    private readonly handover: TaskHandover,
+    private readonly runner: TaskAttemptRunner,
+  ) {}
+
+  private stopListening: () => void = () => {};
+
+  /** Subscribes to interrupts from every node; called when this node starts working. */
+  async listenForInterrupts(): Promise<void> {
+    this.stopListening = await this.events.on('interrupt', (event) => void this.interruptLocal(event.taskId));
+  }
+
+  /** Interrupts a task if it runs (or is being claimed) here: aborts its signal and calls interrupt(). */
+  async interruptLocal(taskId: string): Promise<void> {
+    const execution = this.executions.get(taskId);
+    if (!execution || execution.interrupted) return;
+    execution.interrupted = true;
+    execution.abort.abort(new Error('Task interrupted by a user'));
+    try {
+      await execution.task?.interrupt();
+    } catch (error) {
+      this.logger.warn(`interrupt() of task ${taskId} threw: ${describeError(error)}`);
+    }
+  }
+
+  /**
+   * Shutdown: lets running tasks finish for up to `graceMs`, then stops the rest here and hands them
+   * over to other nodes (1 → 5 → 0). They are stopped first, so two nodes never run one task at once;
+   * their partial logs are saved.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.stopListening();
+    if (graceMs > 0) await this.allDone(graceMs);
+    const remaining = [...this.executions.values()].filter((execution) => execution.record && !execution.returned);
+    for (const execution of remaining) this.abandon(execution.taskId, 'Node is shutting down; the task continues on another node');
+    await this.allDone(STOP_BEFORE_HANDOVER_MS);
+    await Promise.all(
+      remaining.map((execution) =>
+        this.handover.handOver(execution.record!, false).catch((error) =>
+          this.logger.error(`Could not hand over task ${execution.taskId}: ${describeError(error)}; the failover scan will`),
+        ),
+      ),
+    );
+  }
+
+  /** Stops an attempt without recording its end: it was handed over, or taken over by the failover scan. */
+  abandon(taskId: string, reason: string): boolean {
+    const execution = this.executions.get(taskId);
+    // An attempt whose execute() returned is recording its own end; that write is fenced anyway.
+    if (!execution || execution.handedOver || execution.returned) return false;
+    execution.handedOver = true;
+    execution.abort.abort(new Error(reason));
+    Promise.resolve()
+      .then(() => execution.task?.interrupt())
+      .catch((error) => this.logger.warn(`interrupt() of task ${taskId} threw: ${describeError(error)}`));
+    return true;
+  }
+
+  /** The attempts running here, for the supervisor's checks. */
+  /** Attempts still executing here (started, execute() not returned), for the supervisor's checks. */
+  runningAttempts(): Array<{ taskId: string; attempt: number }> {
+    return [...this.executions.values()]
+      .filter((execution) => execution.record && !execution.returned)
+      .map(({ taskId, attempt }) => ({ taskId, attempt }));
+  }
+
+  private async allDone(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.executions.values()].map((execution) => execution.done)),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Sum of the running tasks' cpuOverhead. */
+  currentLoad(): number {
+    return this.load;
+  }
+
+  /** Whether this node holds the task in any stage (claim in flight, running, recording its end). */
+  isTracking(taskId: string): boolean {
+    return this.executions.has(taskId);
+  }
+
+  /**
+   * The attempt this node holds the task at, if it holds it: the record's attempt count once claimed
+   * (entries carry the count before their claim, so an entry with a lower one is stale).
+   */
+  trackedAttempt(taskId: string): number | undefined {
+    const execution = this.executions.get(taskId);
+    if (!execution) return undefined;
+    return execution.record ? execution.record.attempt : execution.attempt + 1;
+  }
+
+  runningTaskIds(): string[] {
+    return [...this.executions.keys()];
+  }
+
+  /** Whether anything more could start at all; receivers stop fetching when not. */
+  hasRoom(): boolean {
+    return this.load < this.options.maxLoad;
+  }
+
+  /** How many more tasks of this cpuOverhead fit now (a guess for prefetching; unknown overhead: 1). */
+  tasksThatFit(cpuOverhead: number | undefined): number {
+    if (cpuOverhead === undefined) return 1;
+    if (cpuOverhead === 0) return Number.MAX_SAFE_INTEGER;
+    return Math.floor((this.options.maxLoad - this.load) / cpuOverhead);
+  }
+
+  /** A task fits if it stays within the budget, or if nothing else holds any (an oversized task on an idle node). */
+  canAdmit(cpuOverhead: number): boolean {
+    return this.load === 0 || this.load + cpuOverhead <= this.options.maxLoad;
+  }
+
+  /** Resolves when a task's budget is freed or a task leaves this node. */
+  nextExit(): Promise<void> {
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  }
+
+  /** Holds budget for a task before it is claimed, so concurrent receivers cannot overbook the node. */
+  reserve(taskId: string, attempt: number, cpuOverhead: number): Execution {
+    const execution: Execution = {
+      taskId,
+      attempt,
+      cpuOverhead,
+      abort: new AbortController(),
+      interrupted: false,
+      handedOver: false,
+      returned: false,
+      holdsBudget: true,
+      done: Promise.resolve(),
+    };
+    this.executions.set(taskId, execution);
+    this.load += cpuOverhead;
+    return execution;
+  }
+
+  /** Forgets an execution: a reservation whose claim failed, or an attempt whose end is recorded. */
+  release(execution: Execution): void {
+    if (this.executions.get(execution.taskId) !== execution) return;
+    this.executions.delete(execution.taskId);
+    if (execution.holdsBudget) this.freeBudget(execution);
+    // Its budget may be free already, but a receiver may be waiting for this task to leave the node.
+    else this.wakeWaiters();
+  }
+
+  /**
+   * The budget stands for the CPU a task uses while it runs, so it is freed as soon as execute()
+   * returns: recording the result (a database round trip) must not keep the next task waiting.
+   */
+  private freeBudget(execution: Execution): void {
+    if (!execution.holdsBudget) return;
+    execution.holdsBudget = false;
+    this.load -= execution.cpuOverhead;
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Starts a claimed attempt in the background. */
+  start(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): void {
+    execution.attempt = record.attempt;
+    execution.record = record;
+    execution.onReturned = () => this.freeBudget(execution);
+    execution.done = this.runner.run(execution, record, factory).finally(() => this.release(execution));
+  }
+
+}
