@@ -26,8 +26,6 @@ export function isFinalStatus(status: AsyncTaskStatus): boolean {
 
 /** Injection token of the resolved options (defaults merged, validated). */
 export const ASYNC_TASK_RESOLVED_OPTIONS = Symbol('ASYNC_TASK_RESOLVED_OPTIONS');
-/** Injection token of the Redis connection shared by this node's commands (not its blocking workers). */
-export const ASYNC_TASK_REDIS = Symbol('ASYNC_TASK_REDIS');
 
 /** Task types become queue names: keep them to characters every Redis tool shows plainly. */
 export const TASK_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

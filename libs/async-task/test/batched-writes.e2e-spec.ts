@@ -104,7 +104,7 @@ describe('batched lifecycle writes (real Redis and MySQL)', () => {
     const names = ['ok', 'bad', 'lost', 'given up', 'interrupted ok', 'interrupted bad'];
     const ids = await Promise.all(names.map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
     expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual(ids.map(() => true));
-    // The failover scan took the third attempt away (1 → 5), and failed the fourth for good (1 → 3),
+    // The failover scan took the third attempt away (RUNNING → OFFLINE), and failed the fourth for good (RUNNING → FAILED),
     // before their ends were written.
     expect(await records.markOffline(ids[2], 1, true)).toBe(true);
     expect(await records.failLost(ids[3], 1, 'its nodes kept dying')).toBe(true);

@@ -5,8 +5,10 @@ import { ClusterEvents } from '../cluster/cluster-events.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { Execution } from './execution.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
-import { describeError, TaskAttemptRunner } from './task-attempt.runner.js';
+import { TaskAttemptRunner } from './task-attempt.runner.js';
+import { describeError } from '../util/describe-error.js';
 import { TaskHandover } from '../failover/task-handover.js';
+import { waitAtMost } from '../util/with-timeout.js';
 
 /** How long a stopped task may take to return before it is handed over anyway. */
 const STOP_BEFORE_HANDOVER_MS = 10_000;
@@ -51,7 +53,7 @@ export class AsyncTaskExecutor {
 
   /**
    * Shutdown: lets running tasks finish for up to `graceMs`, then stops the rest here and hands them
-   * over to other nodes (1 → 5 → 0). They are stopped first, so two nodes never run one task at once;
+   * over to other nodes (RUNNING → OFFLINE → WAITING). They are stopped first, so two nodes never run one task at once;
    * their partial logs are saved.
    */
   async drain(graceMs: number): Promise<void> {
@@ -91,12 +93,7 @@ export class AsyncTaskExecutor {
   }
 
   private async allDone(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.executions.values()].map((execution) => execution.done)),
-      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(Promise.allSettled([...this.executions.values()].map((execution) => execution.done)), timeoutMs);
   }
 
   /** Sum of the running tasks' cpuOverhead. */

@@ -3,10 +3,11 @@ import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import { AsyncTaskExecutor } from './async-task.executor.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { RedisConnections } from '../redis/redis-connections.js';
-import { withTimeout } from '../persistence/retry-transient.js';
+import { withTimeout } from '../util/with-timeout.js';
 import { LostAttemptRecovery } from '../failover/lost-attempt.recovery.js';
 import { TaskHandover } from '../failover/task-handover.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
+import { describeError } from '../util/describe-error.js';
 
 const CHECK_TIMEOUT_MS = 15_000;
 
@@ -40,7 +41,7 @@ export class ExecutionSupervisor {
     this.startedAt = Date.now();
     this.lastOwnershipCheck = 0;
     this.timer = setInterval(
-      () => void withTimeout(this.check(), CHECK_TIMEOUT_MS, 'Supervising running tasks').catch((error) => this.logger.warn(error.message)),
+      () => void withTimeout(this.check(), CHECK_TIMEOUT_MS, 'Supervising running tasks').catch((error: unknown) => this.logger.warn(describeError(error))),
       this.options.heartbeatIntervalMs,
     );
   }
@@ -98,7 +99,7 @@ export class ExecutionSupervisor {
       const flags = (await pipeline.exec()) ?? [];
       for (const [i, { taskId }] of attempts.entries()) if (flags[i]?.[1] === 1) await this.executor.interruptLocal(taskId);
     } catch (error) {
-      this.logger.warn(`Supervising running tasks failed: ${(error as Error).message}`);
+      this.logger.warn(`Supervising running tasks failed: ${describeError(error)}`);
     } finally {
       this.checking = 0;
     }

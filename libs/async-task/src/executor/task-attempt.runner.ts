@@ -18,6 +18,7 @@ import { type AttemptVerdict, AttemptEndPolicy, startReasonOf } from '../policie
 import { PolicyCounters } from '../policies/policy-counters.js';
 import { TaskQueues } from '../queue/task-queues.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
+import { describeError } from '../util/describe-error.js';
 
 /** Longer than a finish can wait in its batcher: one flush under way plus its own, 10 s each at most. */
 const FINISH_ATTEMPT_TIMEOUT_MS = 25_000;
@@ -162,11 +163,6 @@ export class TaskAttemptRunner {
       .publish(record.taskType, { taskId, attempt, cpuOverhead: record.cpuOverhead }, record.priority, delayMs)
       .catch((error: unknown) => this.logger.warn(`Retry of task ${taskId} saved but not queued yet (${describeError(error)}); it will be republished`));
   }
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }
 
 /**

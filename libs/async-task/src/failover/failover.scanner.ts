@@ -5,10 +5,11 @@ import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler, SETTLE_MS } from './queue.reconciler.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
 import { RedisConnections } from '../redis/redis-connections.js';
-import { withTimeout } from '../persistence/retry-transient.js';
+import { withTimeout } from '../util/with-timeout.js';
 import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
+import { describeError } from '../util/describe-error.js';
 
 /** A scan stuck on a lost database answer must not stop this node from scanning ever again. */
 const SCAN_TIMEOUT_MS = 30_000;
@@ -17,8 +18,8 @@ const RECONCILE_EVERY_MS = 60_000;
 
 /**
  * The periodic failover scan, run by one node at a time (a lock): RUNNING tasks of dead nodes go
- * 1 → 5 → 0 (or to FAILED after too many lost attempts) and their partial logs are saved from the
- * live stream, tasks stuck in 5 are requeued, and WAITING tasks missing from the queues are
+ * RUNNING → OFFLINE → WAITING (or to FAILED after too many lost attempts) and their partial logs are saved from the
+ * live stream, tasks stuck in OFFLINE are requeued, and WAITING tasks missing from the queues are
  * republished — at once when Redis is seen to have lost its data.
  */
 @Injectable()
@@ -42,7 +43,7 @@ export class FailoverScanner {
   start(): void {
     this.timer = setInterval(() => {
       this.scanning ??= withTimeout(this.scanOnce(), SCAN_TIMEOUT_MS, 'Failover scan')
-        .catch((error) => this.logger.error(`Failover scan failed: ${(error as Error).message}`))
+        .catch((error) => this.logger.error(`Failover scan failed: ${describeError(error)}`))
         .finally(() => (this.scanning = undefined));
     }, this.options.failoverIntervalMs);
   }

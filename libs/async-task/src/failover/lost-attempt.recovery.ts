@@ -16,7 +16,7 @@ export type LostAttempt = Pick<AsyncTaskRecord, HandoverFields | 'executor' | 'o
  * What happens to an attempt lost with its process — found by the failover scan (its node stopped
  * beating) or by the node itself after a restart under the same node id (the heartbeat never lapsed,
  * so no scan would): it counts against `maxOfflineAttempts`, its partial log is kept from the live
- * stream, and it is requeued (1 → 5 → 0) — or, at the limit, ended in FAILED (CANCELLED when a user
+ * stream, and it is requeued (RUNNING → OFFLINE → WAITING) — or, at the limit, ended in FAILED (CANCELLED when a user
  * interrupt was accepted), so a task that keeps killing its node does not loop forever.
  */
 @Injectable()

@@ -5,7 +5,7 @@ import { TaskQueues } from '../queue/task-queues.js';
 import { type HandoverFields, TaskRecordStore } from '../persistence/task-record.store.js';
 
 /**
- * Moves a running attempt back into the queue: 1 → 5 → 0 and a fresh queue entry for the next
+ * Moves a running attempt back into the queue: RUNNING → OFFLINE → WAITING and a fresh queue entry for the next
  * attempt. Used when a node shuts down (its own tasks) and by the failover scan (a dead node's).
  */
 @Injectable()
@@ -26,7 +26,7 @@ export class TaskHandover {
     return true;
   }
 
-  /** 5 → 0 and publish; safe to repeat (the queue entry's id is derived from the attempt). */
+  /** OFFLINE → WAITING and publish; safe to repeat (the queue entry's id is derived from the attempt). */
   async requeue(record: Pick<AsyncTaskRecord, HandoverFields>): Promise<void> {
     const { id, attempt } = record;
     const waiting = await retryTransient(`Requeueing task ${id}`, () => this.records.requeueOffline(id, attempt), this.logger);

@@ -44,8 +44,8 @@ export interface Page<T> {
 /** What `AsyncTaskManager.waitForExit()` resolves with: the record, and whether the wait timed out. */
 export interface WaitForExitResult extends AsyncTaskRecord {
   /**
-   * `false`: the task has ended (status 2, 3 or 4). `true`: `timeoutMs` passed first, and this is the
-   * record as it was then (status 0, 1 or 5); the task goes on.
+   * `false`: the task has ended (SUCCESS, FAILED or CANCELLED). `true`: `timeoutMs` passed first, and this is the
+   * record as it was then (WAITING, RUNNING or OFFLINE); the task goes on.
    */
   timedOut: boolean;
 }

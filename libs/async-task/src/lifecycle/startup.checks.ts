@@ -8,7 +8,8 @@ import { ASYNC_TASK_ENTITIES } from '../entities/index.js';
 import { AsyncTaskSetupError } from '../errors/async-task-setup.error.js';
 import { RedisUnreachableError } from '../errors/redis-unreachable.error.js';
 import { RedisConnections } from '../redis/redis-connections.js';
-import { withTimeout } from '../persistence/retry-transient.js';
+import { withTimeout } from '../util/with-timeout.js';
+import { describeError } from '../util/describe-error.js';
 
 /**
  * What must hold before a node starts: its entities known to the host's DataSource, their tables
@@ -36,7 +37,7 @@ export class StartupChecks {
         // Names every mapped column, so a table from an older migration fails here too, not at the first write.
         await this.dataSource.createQueryBuilder(entity, 'row').select('row').where('1 = 0').getRawMany();
       } catch (error) {
-        const detail = (error as { code?: string }).code ?? (error as Error).message;
+        const detail = (error as { code?: string }).code ?? describeError(error);
         throw new AsyncTaskSetupError(messages.tableNotReady(metadata.tableName, detail));
       }
     }

@@ -27,13 +27,14 @@ import { ProgressStore } from '../progress/progress.store.js';
 import { TaskLogReader } from '../task-log/task-log.reader.js';
 import { TaskQueues } from '../queue/task-queues.js';
 import { hasMysqlCode } from '../persistence/mysql-errors.js';
-import { describeError } from '../executor/task-attempt.runner.js';
+import { describeError } from '../util/describe-error.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
 import { UnrunnableTypeWarnings } from './unrunnable-type.warnings.js';
 import { TaskNotEndedError } from '../errors/task-not-ended.error.js';
 import { messages } from '../async-task.messages.js';
 import { PolicyCounters, type TaskPolicyCounts } from '../policies/policy-counters.js';
+import { waitAtMost } from '../util/with-timeout.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
@@ -244,9 +245,7 @@ export class AsyncTaskManager {
         const remaining = deadline - Date.now();
         if (isFinalStatus(record.status)) return Object.assign(record, { timedOut: false });
         if (remaining <= 0) return Object.assign(record, { timedOut: true });
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.min(remaining, EXIT_RECHECK_MS))))]);
-        clearTimeout(timer);
+        await waitAtMost(exited, Math.min(remaining, EXIT_RECHECK_MS));
       }
     } finally {
       unsubscribe();

@@ -9,6 +9,7 @@ import {
 import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
 import type { SubmitAsyncTaskInput } from '../interfaces/submit-async-task.interface.js';
 import { type TaskPolicy, validateTaskPolicy } from '../policies/task-policy.js';
+import { describeError } from '../util/describe-error.js';
 
 /** A submission that passed every check, with params as the string to store. */
 export interface ValidSubmission {
@@ -66,7 +67,7 @@ function serializeParams(params: unknown): string {
     try {
       return JSON.stringify(params);
     } catch (error) {
-      throw new InvalidAsyncTaskError('params', `cannot be stored as JSON (${(error as Error).message})`);
+      throw new InvalidAsyncTaskError('params', `cannot be stored as JSON (${describeError(error)})`);
     }
   }
   throw new InvalidAsyncTaskError('params', `must be a string or an object, got ${typeof params}`);

@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
+import { describeError } from '../util/describe-error.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
@@ -14,29 +16,6 @@ const TRANSIENT_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ASYNC_TASK_TIMEOUT',
 ]);
-
-/**
- * A database call that never answered. Seen in practice: after a network cut, a query sent on a
- * connection that died with it can stay unsettled forever, so waiting on it would hang the caller.
- */
-export class OperationTimeoutError extends Error {
-  readonly code = 'ASYNC_TASK_TIMEOUT';
-}
-
-/** Settles like `operation`, or rejects with OperationTimeoutError after `ms` (the operation is abandoned). */
-export async function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      operation,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new OperationTimeoutError(`${what} got no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** True for database errors that go away by themselves (outage, restart, deadlock, lost answer). */
 export function isTransientDatabaseError(error: unknown): boolean {
@@ -74,7 +53,7 @@ export async function retryTransient<T>(
     } catch (error) {
       if (!isTransientDatabaseError(error)) throw error;
       if (attempt === 1 || attempt % 10 === 0) {
-        logger.warn(`${what} failed (${(error as Error).message}); retrying until the database answers`);
+        logger.warn(`${what} failed (${describeError(error)}); retrying until the database answers`);
       }
       await delay(wait);
       wait = Math.min(wait * 2, maxWaitMs);

@@ -3,7 +3,7 @@ import { ASYNC_TASK_RESOLVED_OPTIONS, type AsyncTaskStatus } from '../async-task
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { hasMysqlCode } from './mysql-errors.js';
-import { withTimeout } from './retry-transient.js';
+import { withTimeout } from '../util/with-timeout.js';
 import { type AttemptEnd, type AttemptRetry, TaskRecordBatchStore } from './task-record.batch-store.js';
 import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
 
@@ -80,7 +80,7 @@ export class TaskLifecycleWrites {
   }
 
   /**
-   * 0 → 1 on this node for the attempt after `attempt`. Answers the claim's time (the record's new
+   * WAITING → RUNNING on this node for the attempt after `attempt`. Answers the claim's time (the record's new
    * `startedAt`), or null when the task was cancelled or claimed elsewhere.
    */
   claim(id: string, attempt: number): Promise<Date | null> {
@@ -88,14 +88,14 @@ export class TaskLifecycleWrites {
   }
 
   /**
-   * 1 → final for one attempt. Answers the status recorded — CANCELLED instead of the reported one when
+   * RUNNING → final for one attempt. Answers the status recorded — CANCELLED instead of the reported one when
    * a user interrupt was accepted meanwhile — or null if that attempt no longer owns the record.
    */
   finish(end: AttemptEnd): Promise<AsyncTaskStatus | null> {
     return this.finishes.write(end);
   }
 
-  /** 1 → 0 for a failed attempt that will be retried; false if that attempt no longer owns the record. */
+  /** RUNNING → WAITING for a failed attempt that will be retried; false if that attempt no longer owns the record. */
   /** WAITING once retried, CANCELLED if a user interrupt won, null if a newer attempt owns the record. */
   retry(retry: AttemptRetry): Promise<AsyncTaskStatus | null> {
     return this.retries.write(retry);

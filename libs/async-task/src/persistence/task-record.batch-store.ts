@@ -24,7 +24,7 @@ export interface AttemptRetry {
 }
 
 /**
- * The lifecycle writes that run once per task (insert, claim 0 → 1, finish 1 → final), for many tasks
+ * The lifecycle writes that run once per task (insert, claim WAITING → RUNNING, finish RUNNING → final), for many tasks
  * per statement. Plain SQL: one statement and one commit for a whole batch is the point. Every status
  * change stays fenced on (id, status, attempt). When a batch changes fewer rows than it holds, one
  * read tells which rows are this writer's, so each item still gets its own answer; that read also
@@ -65,7 +65,7 @@ export class TaskRecordBatchStore {
   }
 
   /**
-   * 0 → 1 for each (id, attempt) that is still WAITING at that attempt, as attempt + 1 on `nodeId`
+   * WAITING → RUNNING for each (id, attempt) that is still WAITING at that attempt, as attempt + 1 on `nodeId`
    * started at `at`. Answers, item by item, whether this call claimed it.
    */
   async claimMany(claims: Array<{ id: string; attempt: number }>, nodeId: string, at: Date): Promise<boolean[]> {
@@ -92,7 +92,7 @@ export class TaskRecordBatchStore {
   }
 
   /**
-   * 1 → final for each attempt that still owns its record; answers, item by item, the status it
+   * RUNNING → final for each attempt that still owns its record; answers, item by item, the status it
    * recorded, or null where the attempt no longer owned the record. An attempt whose task had a user
    * interrupt accepted (`interrupt_requested_at` set, see TaskRecordStore.requestInterrupt) ends in
    * CANCELLED whatever it reported: the common statement skips those rows, and only when it changed
@@ -134,7 +134,7 @@ export class TaskRecordBatchStore {
   }
 
   /**
-   * 1 → 4 for these RUNNING attempts whose task had a user interrupt accepted: the one place where
+   * RUNNING → CANCELLED for these RUNNING attempts whose task had a user interrupt accepted: the one place where
    * that mark becomes the outcome (an attempt's own end, and failover's give-up, both come here;
    * `lostWithNode` counts the attempt in offline_count, as failover does). Answers how many it cancelled.
    */
@@ -149,7 +149,7 @@ export class TaskRecordBatchStore {
   }
 
   /**
-   * 1 → 0 for each failed attempt that still owns its record, with the retry's bookkeeping (one
+   * RUNNING → WAITING for each failed attempt that still owns its record, with the retry's bookkeeping (one
    * statement per task: retries are rare, and each has its own reason and time). Answers, item by
    * item, the status recorded: WAITING (retried; a retried call whose first write landed counts as
    * done), CANCELLED (a user interrupt was accepted meanwhile: it wins over the retry, as over any

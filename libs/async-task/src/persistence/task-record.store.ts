@@ -32,7 +32,7 @@ export class TaskRecordStore {
 
   private selectById: string | undefined;
 
-  /** 0 (or 5, between attempts) → 4: interrupt while queued; false if it was not queued any more. */
+  /** WAITING (or OFFLINE, between attempts) → CANCELLED: interrupt while queued; false if it was not queued any more. */
   async cancelWaiting(id: string): Promise<boolean> {
     const result = await this.records
       .createQueryBuilder()
@@ -60,7 +60,7 @@ export class TaskRecordStore {
   }
 
   /**
-   * Final → 0 for a rerun: the next attempt starts afresh (no retries or lost attempts used yet, no
+   * Final → WAITING for a rerun: the next attempt starts afresh (no retries or lost attempts used yet, no
    * failure reason, no delay), its reason "rerun". Answers the record as written, or null if the
    * task changed since it was read.
    */
@@ -87,7 +87,7 @@ export class TaskRecordStore {
     return result.affected === 1 ? Object.assign(new AsyncTaskRecord(), ended, changes) : null;
   }
 
-  /** 1 → 5 for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
+  /** RUNNING → OFFLINE for one attempt (its node died or handed it over); counts a lost attempt when `nodeDied`. */
   async markOffline(id: string, attempt: number, nodeDied: boolean): Promise<boolean> {
     const result = await this.records
       .createQueryBuilder()
@@ -98,7 +98,7 @@ export class TaskRecordStore {
     return result.affected === 1;
   }
 
-  /** 5 → 0: back in line for the next attempt. */
+  /** OFFLINE → WAITING: back in line for the next attempt. */
   async requeueOffline(id: string, attempt: number): Promise<boolean> {
     const result = await this.records
       .createQueryBuilder()
@@ -152,7 +152,7 @@ export class TaskRecordStore {
   }
 
   /**
-   * 1 → 3 for a task whose nodes kept dying: it is not failed over forever. Not for a task with an
+   * RUNNING → FAILED for a task whose nodes kept dying: it is not failed over forever. Not for a task with an
    * accepted interrupt (false): that one ends in CANCELLED (TaskRecordBatchStore.cancelInterrupted).
    */
   async failLost(id: string, attempt: number, reason: string): Promise<boolean> {

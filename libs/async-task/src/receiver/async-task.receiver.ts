@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
@@ -12,6 +13,8 @@ import { retryTransient } from '../persistence/retry-transient.js';
 import { TaskEntryWorker } from '../queue/task-entry.worker.js';
 import { TaskLifecycleWrites } from '../persistence/task-lifecycle.writes.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
+import { describeError } from '../util/describe-error.js';
+import { waitAtMost } from '../util/with-timeout.js';
 
 /**
  * Entries per task type that may be between fetch and start at once. Each is a chain: claim (batched
@@ -120,7 +123,7 @@ export class AsyncTaskReceiver {
         state.backlog = fetched.every(Boolean);
       } catch (error) {
         if (this.stopped) break;
-        this.logger.warn(`Receiving "${taskType}" failed: ${(error as Error).message}; retrying`);
+        this.logger.warn(`Receiving "${taskType}" failed: ${describeError(error)}; retrying`);
         await this.backOff();
       }
     }
@@ -171,7 +174,7 @@ export class AsyncTaskReceiver {
         // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
         await job.moveToWait(token).catch(() => undefined);
         state.claimFailed = true;
-        this.logger.warn(`Claiming a "${taskType}" task failed: ${(error as Error).message}; retrying`);
+        this.logger.warn(`Claiming a "${taskType}" task failed: ${describeError(error)}; retrying`);
         return;
       }
       // Null: a stale entry (cancelled while queued, or claimed already through an earlier publication).
@@ -194,13 +197,13 @@ export class AsyncTaskReceiver {
       return await worker.completeAndFetchNext(job, token, fetchNext);
     } catch (error) {
       // The entry stays behind, stale: whoever fetches it finds the claim fenced off and drops it.
-      this.logger.warn(`Completing a "${taskType}" queue entry failed: ${(error as Error).message}`);
+      this.logger.warn(`Completing a "${taskType}" queue entry failed: ${describeError(error)}`);
       return undefined;
     }
   }
 
   private backOff(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 1000));
+    return delay(1000);
   }
 
   /**
@@ -208,9 +211,7 @@ export class AsyncTaskReceiver {
    * second, so that a wake-up missed for any reason costs one refetch, never a stuck task type.
    */
   private untilNextExitOrStop(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, REFUSED_WAIT_MAX_MS)));
-    return Promise.race([this.executor.nextExit(), this.stopping, bound]).finally(() => clearTimeout(timer));
+    return waitAtMost(Promise.race([this.executor.nextExit(), this.stopping]), REFUSED_WAIT_MAX_MS).then(() => undefined);
   }
 
   /** The claimed record, or null when the entry is stale. Throws when the claim could not be made. */

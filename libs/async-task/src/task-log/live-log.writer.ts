@@ -4,6 +4,8 @@ import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { entryFields, isAlreadyStored, type LiveLogEntry } from './live-log.entries.js';
+import { describeError } from '../util/describe-error.js';
+import { waitAtMost } from '../util/with-timeout.js';
 
 /** Lines wait at most this long, so a chatty task costs one round trip per batch, not per line. */
 const FLUSH_DELAY_MS = 20;
@@ -83,9 +85,7 @@ export class LiveLog {
     if (!this.wroteText) return;
     this.cutPending();
     this.enqueue({ kind: 'end' });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.sendAll(), new Promise((resolve) => (timer = setTimeout(resolve, END_FLUSH_TIMEOUT_MS)))]);
-    clearTimeout(timer);
+    await waitAtMost(this.sendAll(), END_FLUSH_TIMEOUT_MS);
   }
 
   /** The attempt's row is saved: the stream only has to outlive readers still on it. */
@@ -139,7 +139,7 @@ export class LiveLog {
       this.failing = false;
     } catch (error) {
       if (!this.failing) {
-        this.logger.warn(`Live log ${this.key} not written (${(error as Error).message}); retrying, the saved log keeps every line`);
+        this.logger.warn(`Live log ${this.key} not written (${describeError(error)}); retrying, the saved log keeps every line`);
       }
       this.failing = true;
       this.retryAfter = Date.now() + RETRY_DELAY_MS;

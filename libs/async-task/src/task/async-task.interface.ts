@@ -10,8 +10,13 @@ export interface AsyncTask {
   execute(log: AsyncTaskLog, signal: AbortSignal): Promise<void> | void;
   /** Called on a user interrupt (the signal is aborted too). Must make `execute` end soon. */
   interrupt(): void | Promise<void>;
-  isRunning(): boolean;
-  getParams(): string;
+  /**
+   * Optional, for the task's own callers (BaseAsyncTask implements it): whether `execute` is under
+   * way. The library never calls it.
+   */
+  isRunning?(): boolean;
+  /** Optional, for the task's own callers (BaseAsyncTask implements it): its params as submitted. The library never calls it. */
+  getParams?(): string;
   /** The live progress object; the framework samples it, so return the same instance each time. */
   getProgress(): ProgressRecord;
 }
