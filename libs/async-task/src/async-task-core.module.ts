@@ -9,6 +9,8 @@ import { ASYNC_TASK_MODULE_OPTIONS, AsyncTaskConfigurableModule } from './async-
 import { resolveOptions } from './config/async-task.options.js';
 import { AsyncTaskReceiver } from './receiver/async-task.receiver.js';
 import { ClusterEvents } from './cluster/cluster-events.js';
+import { TaskExits } from './cluster/task-exits.js';
+import { TaskInterrupts } from './cluster/task-interrupts.js';
 import { ExecutionSupervisor } from './executor/execution.supervisor.js';
 import { FailoverLock } from './failover/failover.lock.js';
 import { QueueReconciler } from './failover/queue.reconciler.js';
@@ -54,6 +56,8 @@ import { UnrunnableTypeWarnings } from './manager/unrunnable-type.warnings.js';
     },
     RedisConnections,
     ClusterEvents,
+    TaskInterrupts,
+    TaskExits,
     TaskRecordStore,
     TaskRecordBatchStore,
     TaskLifecycleWrites,

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
-import { ClusterEvents } from '../cluster/cluster-events.js';
+import { TaskInterrupts } from '../cluster/task-interrupts.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import type { Execution } from './execution.js';
+import type { Admission, AttemptEntry, Execution } from './execution.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
 import { TaskAttemptRunner } from './task-attempt.runner.js';
 import { describeError } from '../util/describe-error.js';
@@ -15,7 +15,8 @@ const STOP_BEFORE_HANDOVER_MS = 10_000;
 
 /**
  * Holds this node's executions: admission within the CPU budget (the receiver asks before it claims),
- * interrupts, and stopping or handing over on shutdown. Running one attempt is TaskAttemptRunner's job.
+ * interrupts, and stopping or handing over on shutdown. Running one attempt is TaskAttemptRunner's job;
+ * the executor calls it in two steps (execute, then record the end) and frees the budget in between.
  */
 @Injectable()
 export class AsyncTaskExecutor {
@@ -26,7 +27,7 @@ export class AsyncTaskExecutor {
 
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
-    private readonly events: ClusterEvents,
+    private readonly interrupts: TaskInterrupts,
     private readonly handover: TaskHandover,
     private readonly runner: TaskAttemptRunner,
   ) {}
@@ -35,7 +36,7 @@ export class AsyncTaskExecutor {
 
   /** Subscribes to interrupts from every node; called when this node starts working. */
   async listenForInterrupts(): Promise<void> {
-    this.stopListening = await this.events.on('interrupt', (event) => void this.interruptLocal(event.taskId));
+    this.stopListening = await this.interrupts.listen((taskId) => void this.interruptLocal(taskId));
   }
 
   /** Interrupts a task if it runs (or is being claimed) here: aborts its signal and calls interrupt(). */
@@ -84,7 +85,6 @@ export class AsyncTaskExecutor {
     return true;
   }
 
-  /** The attempts running here, for the supervisor's checks. */
   /** Attempts still executing here (started, execute() not returned), for the supervisor's checks. */
   runningAttempts(): Array<{ taskId: string; attempt: number }> {
     return [...this.executions.values()]
@@ -106,16 +106,6 @@ export class AsyncTaskExecutor {
     return this.executions.has(taskId);
   }
 
-  /**
-   * The attempt this node holds the task at, if it holds it: the record's attempt count once claimed
-   * (entries carry the count before their claim, so an entry with a lower one is stale).
-   */
-  trackedAttempt(taskId: string): number | undefined {
-    const execution = this.executions.get(taskId);
-    if (!execution) return undefined;
-    return execution.record ? execution.record.attempt : execution.attempt + 1;
-  }
-
   runningTaskIds(): string[] {
     return [...this.executions.keys()];
   }
@@ -132,22 +122,33 @@ export class AsyncTaskExecutor {
     return Math.floor((this.options.maxLoad - this.load) / cpuOverhead);
   }
 
-  /** A task fits if it stays within the budget, or if nothing else holds any (an oversized task on an idle node). */
-  canAdmit(cpuOverhead: number): boolean {
-    return this.load === 0 || this.load + cpuOverhead <= this.options.maxLoad;
-  }
-
   /** Resolves when a task's budget is freed or a task leaves this node. */
   nextExit(): Promise<void> {
     return new Promise((resolve) => this.capacityWaiters.push(resolve));
   }
 
-  /** Holds budget for a task before it is claimed, so concurrent receivers cannot overbook the node. */
-  reserve(taskId: string, attempt: number, cpuOverhead: number): Execution {
+  /**
+   * The one admission call, made before the entry is claimed. Stale: this node holds a newer attempt
+   * of the task (a copy of an entry it claimed already, republished meanwhile). Refused: no factory
+   * here (or the receiver is stopping: `factory` undefined), an older attempt of the task is still
+   * ending here, or it does not fit — a task fits if it stays within the budget, or if nothing else
+   * holds any (an oversized task on an idle node). Admitted: its budget is held from now on, so
+   * concurrent receivers cannot overbook the node; hand it to `run()` once claimed.
+   */
+  tryAdmit(entry: AttemptEntry, factory: AsyncTaskFactory | undefined): Admission {
+    const { taskId, attempt, cpuOverhead } = entry;
+    const held = this.executions.get(taskId);
+    if (held) {
+      // Entries carry the record's attempt count before their claim: the one this node holds is one more once claimed.
+      const heldAttempt = held.record ? held.record.attempt : held.attempt + 1;
+      return heldAttempt > attempt ? { kind: 'stale' } : { kind: 'refused' };
+    }
+    if (!factory || (this.load > 0 && this.load + cpuOverhead > this.options.maxLoad)) return { kind: 'refused' };
     const execution: Execution = {
       taskId,
       attempt,
       cpuOverhead,
+      factory,
       abort: new AbortController(),
       interrupted: false,
       handedOver: false,
@@ -157,11 +158,32 @@ export class AsyncTaskExecutor {
     };
     this.executions.set(taskId, execution);
     this.load += cpuOverhead;
-    return execution;
+    return { kind: 'admitted', execution };
   }
 
-  /** Forgets an execution: a reservation whose claim failed, or an attempt whose end is recorded. */
-  release(execution: Execution): void {
+  /**
+   * Runs an admitted attempt once its claim is answered: the claimed record, or null when there is
+   * nothing to run (the entry was stale, or the claim failed), which gives its budget back.
+   */
+  run(execution: Execution, claimed: AsyncTaskRecord | null): void {
+    if (!claimed) {
+      this.release(execution);
+      return;
+    }
+    execution.attempt = claimed.attempt;
+    execution.record = claimed;
+    execution.done = this.runToEnd(execution, claimed).finally(() => this.release(execution));
+  }
+
+  private async runToEnd(execution: Execution, record: AsyncTaskRecord): Promise<void> {
+    const ended = await this.runner.execute(execution, record);
+    execution.returned = true;
+    this.freeBudget(execution);
+    await this.runner.recordEnd(execution, record, ended);
+  }
+
+  /** Forgets an execution: an admission that ran nothing, or an attempt whose end is recorded. */
+  private release(execution: Execution): void {
     if (this.executions.get(execution.taskId) !== execution) return;
     this.executions.delete(execution.taskId);
     if (execution.holdsBudget) this.freeBudget(execution);
@@ -185,13 +207,4 @@ export class AsyncTaskExecutor {
     this.capacityWaiters = [];
     for (const wake of waiters) wake();
   }
-
-  /** Starts a claimed attempt in the background. */
-  start(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): void {
-    execution.attempt = record.attempt;
-    execution.record = record;
-    execution.onReturned = () => this.freeBudget(execution);
-    execution.done = this.runner.run(execution, record, factory).finally(() => this.release(execution));
-  }
-
 }

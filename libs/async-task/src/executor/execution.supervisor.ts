@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import { AsyncTaskExecutor } from './async-task.executor.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
-import { RedisConnections } from '../redis/redis-connections.js';
+import { TaskInterrupts } from '../cluster/task-interrupts.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { LostAttemptRecovery } from '../failover/lost-attempt.recovery.js';
 import { TaskHandover } from '../failover/task-handover.js';
@@ -29,7 +29,7 @@ export class ExecutionSupervisor {
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
     private readonly executor: AsyncTaskExecutor,
-    private readonly redis: RedisConnections,
+    private readonly interrupts: TaskInterrupts,
     private readonly records: TaskRecordStore,
     private readonly handover: TaskHandover,
     private readonly lostAttempts: LostAttemptRecovery,
@@ -93,11 +93,8 @@ export class ExecutionSupervisor {
         await this.stopTakenOver(attempts);
         await this.handBackOrphans();
       }
-      if (attempts.length === 0) return;
-      const pipeline = this.redis.client.pipeline();
-      for (const { taskId } of attempts) pipeline.exists(this.redis.keys.interruptFlag(taskId));
-      const flags = (await pipeline.exec()) ?? [];
-      for (const [i, { taskId }] of attempts.entries()) if (flags[i]?.[1] === 1) await this.executor.interruptLocal(taskId);
+      const flagged = await this.interrupts.flagged(attempts.map(({ taskId }) => taskId));
+      for (const { taskId } of attempts) if (flagged.has(taskId)) await this.executor.interruptLocal(taskId);
     } catch (error) {
       this.logger.warn(`Supervising running tasks failed: ${describeError(error)}`);
     } finally {

@@ -2,15 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from '../async-task.constants.js';
 import { messages } from '../async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
-import { ClusterEvents } from '../cluster/cluster-events.js';
+import { TaskExits } from '../cluster/task-exits.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { Execution } from './execution.js';
-import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
 import { ProgressSampler } from '../progress/progress.sampler.js';
 import { retryTransient } from '../persistence/retry-transient.js';
 import { AsyncTaskLog } from '../task/async-task-log.js';
 import { AttemptLog } from '../task-log/attempt-log.js';
-import { LiveLogWriter } from '../task-log/live-log.writer.js';
+import { type LiveLog, LiveLogWriter } from '../task-log/live-log.writer.js';
 import { TaskLogStore } from '../task-log/task-log.store.js';
 import { TaskLifecycleWrites } from '../persistence/task-lifecycle.writes.js';
 import { executeWithin } from '../policies/execute-within.js';
@@ -19,6 +18,15 @@ import { PolicyCounters } from '../policies/policy-counters.js';
 import { TaskQueues } from '../queue/task-queues.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
 import { describeError } from '../util/describe-error.js';
+
+/** What an attempt came to when execute() returned, for its final writes. */
+export interface EndedAttempt {
+  verdict: AttemptVerdict;
+  attemptLog: AttemptLog;
+  liveLog: LiveLog;
+  startedAt: Date;
+  startReason: string | null;
+}
 
 /** Longer than a finish can wait in its batcher: one flush under way plus its own, 10 s each at most. */
 const FINISH_ATTEMPT_TIMEOUT_MS = 25_000;
@@ -35,7 +43,7 @@ export class TaskAttemptRunner {
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
     private readonly writes: TaskLifecycleWrites,
     private readonly logs: TaskLogStore,
-    private readonly events: ClusterEvents,
+    private readonly exits: TaskExits,
     private readonly liveLogs: LiveLogWriter,
     private readonly progress: ProgressSampler,
     private readonly endPolicy: AttemptEndPolicy,
@@ -44,7 +52,11 @@ export class TaskAttemptRunner {
     private readonly records: TaskRecordStore,
   ) {}
 
-  async run(execution: Execution, record: AsyncTaskRecord, factory: AsyncTaskFactory): Promise<void> {
+  /**
+   * Creates the task and runs execute() to its end (or its timeout), streaming its log and tracking its
+   * progress. Never throws: what the attempt came to is in the answer, for `recordEnd`.
+   */
+  async execute(execution: Execution, record: AsyncTaskRecord): Promise<EndedAttempt> {
     const startedAt = new Date();
     // Why it started goes into its log header; a first run has none.
     const startReason = startReasonOf(record);
@@ -57,7 +69,7 @@ export class TaskAttemptRunner {
     let failedReason: string | null = null;
     let thrown: unknown;
     try {
-      execution.task = await factory.createTask(record.params, record);
+      execution.task = await execution.factory.createTask(record.params, record);
       this.progress.track(execution.taskId, record.attempt, execution.task);
       const task = execution.task;
       if (!execution.interrupted && (await executeWithin(policy.timeoutMs, execution.abort, () => task.execute(log, execution.abort.signal)))) {
@@ -81,16 +93,19 @@ export class TaskAttemptRunner {
     const verdict = this.endPolicy.verdict(record, policy, { status, failedReason, error: thrown });
     // A handed-over attempt records nothing (its next attempt is a failover, not a retry).
     if (verdict.kind === 'retry' && !execution.handedOver) log.warn(messages.retryScheduled(verdict.retry, verdict.of, verdict.delayMs));
-    execution.returned = true;
-    execution.onReturned?.();
+    return { verdict, attemptLog, liveLog, startedAt, startReason };
+  }
+
+  /** Records what `execute` came to: its log, its final status or retry, and the announcement of its end. */
+  async recordEnd(execution: Execution, record: AsyncTaskRecord, ended: EndedAttempt): Promise<void> {
     // The final progress sample lands before the exit is announced. The live log's last batch goes
     // alongside the final writes (readers fall back to the saved row), so the window between a task's
     // end and its recorded result, where a crash makes it run again, stays short.
     await this.progress.untrack(execution.taskId);
-    const liveLogEnded = liveLog.end();
-    await this.recordExit(execution, record, verdict, attemptLog, startedAt, startReason);
+    const liveLogEnded = ended.liveLog.end();
+    await this.recordExit(execution, record, ended.verdict, ended.attemptLog, ended.startedAt, ended.startReason);
     await liveLogEnded;
-    liveLog.expireSoon();
+    ended.liveLog.expireSoon();
   }
 
   private async recordExit(
@@ -140,7 +155,7 @@ export class TaskAttemptRunner {
       }
       // A retry can still end CANCELLED: an interrupt accepted while it was written wins.
       if (verdict.kind === 'retry' && recorded === AsyncTaskStatus.WAITING) await this.queueRetry(execution, record, verdict.runAfter);
-      else await this.events.publish({ kind: 'exit', taskId, status: recorded });
+      else await this.exits.announce(taskId, recorded);
     } catch (error) {
       this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
     }
@@ -155,7 +170,7 @@ export class TaskAttemptRunner {
     const { taskId, attempt } = execution;
     this.counters.count('retries', record.taskType);
     if (execution.interrupted && (await this.records.cancelWaiting(taskId))) {
-      await this.events.publish({ kind: 'exit', taskId, status: AsyncTaskStatus.CANCELLED });
+      await this.exits.announce(taskId, AsyncTaskStatus.CANCELLED);
       return;
     }
     const delayMs = Math.max(0, runAfter.getTime() - Date.now());

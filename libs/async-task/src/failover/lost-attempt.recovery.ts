@@ -2,12 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from '../async-task.constants.js';
 import { messages } from '../async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
-import { ClusterEvents } from '../cluster/cluster-events.js';
+import { TaskExits } from '../cluster/task-exits.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { LiveLogArchiver } from '../task-log/live-log.archiver.js';
 import { TaskHandover } from './task-handover.js';
-import { TaskRecordBatchStore } from '../persistence/task-record.batch-store.js';
-import { type HandoverFields, TaskRecordStore } from '../persistence/task-record.store.js';
+import { TaskLifecycleWrites } from '../persistence/task-lifecycle.writes.js';
+import type { HandoverFields } from '../persistence/task-record.store.js';
 
 /** What is known of an attempt lost with its node. */
 export type LostAttempt = Pick<AsyncTaskRecord, HandoverFields | 'executor' | 'offlineCount'>;
@@ -25,10 +25,9 @@ export class LostAttemptRecovery {
 
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
-    private readonly records: TaskRecordStore,
-    private readonly batchStore: TaskRecordBatchStore,
+    private readonly writes: TaskLifecycleWrites,
     private readonly handover: TaskHandover,
-    private readonly events: ClusterEvents,
+    private readonly exits: TaskExits,
     private readonly archiver: LiveLogArchiver,
   ) {}
 
@@ -41,13 +40,11 @@ export class LostAttemptRecovery {
       return true;
     }
     const reason = messages.tooManyOfflineAttempts(task.offlineCount + 1, task.executor ?? 'unknown');
-    let status: AsyncTaskStatus;
-    if (await this.records.failLost(task.id, task.attempt, reason)) status = AsyncTaskStatus.FAILED;
-    else if ((await this.batchStore.cancelInterrupted([task.id], task.attempt, true)) === 1) status = AsyncTaskStatus.CANCELLED;
-    else return false;
+    const status = await this.writes.endLost(task.id, task.attempt, reason);
+    if (status === null) return false;
     this.logger.warn(`Task ${task.id} attempt ${task.attempt} was lost: ${how}; ${status === AsyncTaskStatus.FAILED ? `failed: ${reason}` : 'cancelled (interrupted by a user)'}`);
     await this.archiver.archive(task.id, task.attempt, task.executor);
-    await this.events.publish({ kind: 'exit', taskId: task.id, status });
+    await this.exits.announce(task.id, status);
     return true;
   }
 }

@@ -2,10 +2,10 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus, isFinalStatus } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
-import { ClusterEvents } from '../cluster/cluster-events.js';
+import { TaskExits } from '../cluster/task-exits.js';
+import { TaskInterrupts } from '../cluster/task-interrupts.js';
 import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { AsyncTaskNotFoundError } from '../errors/async-task-not-found.error.js';
-import { DuplicateTaskIdError } from '../errors/duplicate-task-id.error.js';
 import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
 import { FactoryRegistry } from '../factories/factory-registry.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
@@ -20,13 +20,11 @@ import type {
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from '../interfaces/async-task-node-info.interface.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
-import { RedisConnections } from '../redis/redis-connections.js';
 import { newTaskId } from './task-id.js';
 import type { ProgressRecord } from '../task/progress-record.js';
 import { ProgressStore } from '../progress/progress.store.js';
 import { TaskLogReader } from '../task-log/task-log.reader.js';
 import { TaskQueues } from '../queue/task-queues.js';
-import { hasMysqlCode } from '../persistence/mysql-errors.js';
 import { describeError } from '../util/describe-error.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
@@ -38,8 +36,6 @@ import { waitAtMost } from '../util/with-timeout.js';
 
 /** How often waitForExit re-reads the record in case an exit event was missed (e.g. Redis reconnect). */
 const EXIT_RECHECK_MS = 1000;
-/** Long enough for any failover to finish; the flag is only a fallback for a missed message. */
-const INTERRUPT_FLAG_TTL_MS = 60 * 60 * 1000;
 
 /**
  * The public service: submit, interrupt and query tasks. Every method works from any node of the
@@ -55,8 +51,8 @@ export class AsyncTaskManager {
     private readonly submissions: TaskSubmissions,
     private readonly queues: TaskQueues,
     private readonly registry: FactoryRegistry,
-    private readonly events: ClusterEvents,
-    private readonly redis: RedisConnections,
+    private readonly exits: TaskExits,
+    private readonly interrupts: TaskInterrupts,
     private readonly nodes: NodeRegistry,
     private readonly logReader: TaskLogReader,
     private readonly progress: ProgressStore,
@@ -107,13 +103,7 @@ export class AsyncTaskManager {
       startReason: null,
       startReasonAttempt: null,
     } satisfies AsyncTaskRecord);
-    let notQueued: unknown;
-    try {
-      notQueued = await this.submissions.submit(record, valid.delayMs);
-    } catch (error) {
-      if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
-      throw error;
-    }
+    const notQueued = await this.submissions.submit(record, valid.delayMs);
     if (notQueued) {
       // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
       this.logger.warn(`Task ${record.id} saved but not queued yet (${describeError(notQueued)}); it will be republished`);
@@ -181,15 +171,13 @@ export class AsyncTaskManager {
       if (record.status === AsyncTaskStatus.RUNNING) {
         // Accepted only if this attempt still runs; else it just ended or was taken over: look again.
         if (!(await this.records.requestInterrupt(taskId, record.attempt))) continue;
-        // Now stop the work at once. The flag reaches the running node even if it misses the message
-        // (it checks every heartbeat) and stops the next attempt too if this one is failed over.
-        await this.redis.client.set(this.redis.keys.interruptFlag(taskId), '1', 'PX', INTERRUPT_FLAG_TTL_MS);
-        await this.events.publish({ kind: 'interrupt', taskId });
+        // Now stop the work at once, wherever it runs (and its next attempt too if this one is failed over).
+        await this.interrupts.request(taskId);
         return { taskId, outcome: 'interrupting', status: record.status };
       }
       if (await this.records.cancelWaiting(taskId)) {
         await this.queues.remove(record.taskType, taskId, record.attempt);
-        await this.events.publish({ kind: 'exit', taskId, status: AsyncTaskStatus.CANCELLED });
+        await this.exits.announce(taskId, AsyncTaskStatus.CANCELLED);
         return { taskId, outcome: 'cancelled', status: AsyncTaskStatus.CANCELLED };
       }
       // It changed under us (claimed or finished meanwhile): look again.
@@ -207,7 +195,7 @@ export class AsyncTaskManager {
     const record = await this.getTask(taskId);
     if (!isFinalStatus(record.status)) throw new TaskNotEndedError(taskId, record.status);
     // An interrupt of an earlier run must not reach the new one through its fallback flag.
-    await this.redis.client.del(this.redis.keys.interruptFlag(taskId));
+    await this.interrupts.clear(taskId);
     const waiting = await this.records.rerun(record, messages.rerunStart());
     if (!waiting) {
       // Rerun at the same moment by someone else: that one won.
@@ -235,8 +223,8 @@ export class AsyncTaskManager {
   async waitForExit(taskId: string, timeoutMs: number): Promise<WaitForExitResult> {
     const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => {};
-    const unsubscribe = await this.events.on('exit', (event) => {
-      if (event.taskId === taskId) wake();
+    const unsubscribe = await this.exits.listen((exitedId) => {
+      if (exitedId === taskId) wake();
     });
     try {
       for (;;) {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DuplicateTaskIdError } from '../errors/duplicate-task-id.error.js';
+import { hasMysqlCode } from '../persistence/mysql-errors.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { snapshotOf } from '../queue/queued-task.js';
 import { TaskLifecycleWrites } from '../persistence/task-lifecycle.writes.js';
@@ -41,11 +43,17 @@ export class TaskSubmissions {
 
   /**
    * Saves a new WAITING record and queues its first attempt. Rejects when the record could not be
-   * saved (e.g. a duplicate id), in which case nothing was written. Answers null once queued, or the
-   * error that kept a saved record from being queued (Redis away): the failover scan republishes it.
+   * saved (DuplicateTaskIdError for a taken id), in which case nothing was written. Answers null once
+   * queued, or the error that kept a saved record from being queued (Redis away): the failover scan
+   * republishes it.
    */
-  submit(record: AsyncTaskRecord, delayMs: number): Promise<unknown> {
-    return this.batcher.write({ record, delayMs });
+  async submit(record: AsyncTaskRecord, delayMs: number): Promise<unknown> {
+    try {
+      return await this.batcher.write({ record, delayMs });
+    } catch (error) {
+      if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
+      throw error;
+    }
   }
 
   private async saveAndQueue(items: Submission[]): Promise<Array<ItemOutcome<unknown>>> {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS, type AsyncTaskStatus } from '../async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { hasMysqlCode } from './mysql-errors.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { type AttemptEnd, type AttemptRetry, TaskRecordBatchStore } from './task-record.batch-store.js';
+import { TaskRecordStore } from './task-record.store.js';
 import { type ItemOutcome, WriteBatcher } from './write-batcher.js';
 
 /**
@@ -47,6 +48,7 @@ export class TaskLifecycleWrites {
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
     private readonly store: TaskRecordBatchStore,
+    private readonly records: TaskRecordStore,
   ) {}
 
   /**
@@ -95,10 +97,23 @@ export class TaskLifecycleWrites {
     return this.finishes.write(end);
   }
 
-  /** RUNNING → WAITING for a failed attempt that will be retried; false if that attempt no longer owns the record. */
-  /** WAITING once retried, CANCELLED if a user interrupt won, null if a newer attempt owns the record. */
+  /**
+   * RUNNING → WAITING for a failed attempt that will be retried. Answers WAITING once retried,
+   * CANCELLED if a user interrupt won, null if a newer attempt owns the record.
+   */
   retry(retry: AttemptRetry): Promise<AsyncTaskStatus | null> {
     return this.retries.write(retry);
+  }
+
+  /**
+   * RUNNING → final for an attempt lost with its node once too often: FAILED with `reason`, or
+   * CANCELLED when a user interrupt was accepted (the mark wins, as over any end). Answers the status
+   * recorded, or null if that attempt no longer owns the record.
+   */
+  async endLost(id: string, attempt: number, reason: string): Promise<AsyncTaskStatus.FAILED | AsyncTaskStatus.CANCELLED | null> {
+    if (await this.records.failLost(id, attempt, reason)) return AsyncTaskStatus.FAILED;
+    if ((await this.store.cancelInterrupted([id], attempt, true)) === 1) return AsyncTaskStatus.CANCELLED;
+    return null;
   }
 
   private async claimBatch(items: Array<{ id: string; attempt: number }>): Promise<Array<ItemOutcome<Date | null>>> {

@@ -149,28 +149,25 @@ export class AsyncTaskReceiver {
   private async chain(taskType: string, worker: TaskEntryWorker, first: Job<TaskJobData>, token: string, state: ReceiveState) {
     let job: Job<TaskJobData> | undefined = first;
     while (job) {
-      const { taskId, attempt, cpuOverhead } = job.data;
-      state.lastOverhead = cpuOverhead;
-      const factory = this.registry.get(taskType);
-      const held = this.executor.trackedAttempt(taskId);
-      if (held !== undefined && held > attempt) {
+      state.lastOverhead = job.data.cpuOverhead;
+      // A stopping receiver runs nothing new: as if it had no factory, the entry goes back.
+      const admission = this.executor.tryAdmit(job.data, this.stopped ? undefined : this.registry.get(taskType));
+      if (admission.kind === 'stale') {
         // A stale copy of an entry this node already claimed (e.g. republished while it was being
         // claimed): its claim could only fail, so drop it and go on.
         job = await this.completeAndFetchNext(taskType, worker, job, token, state);
         continue;
       }
-      // An entry for a newer attempt of a task whose older attempt is still ending here goes back too.
-      if (this.stopped || !factory || held !== undefined || !this.executor.canAdmit(cpuOverhead)) {
+      if (admission.kind === 'refused') {
         state.refused ??= this.untilNextExitOrStop();
         await job.moveToWait(token).catch(() => undefined);
         return;
       }
-      const execution = this.executor.reserve(taskId, attempt, cpuOverhead);
       let record: AsyncTaskRecord | null;
       try {
         record = await this.claim(job);
       } catch (error) {
-        this.executor.release(execution);
+        this.executor.run(admission.execution, null);
         // Most likely the database is unreachable: give the entry back now rather than after its lock expires.
         await job.moveToWait(token).catch(() => undefined);
         state.claimFailed = true;
@@ -178,8 +175,7 @@ export class AsyncTaskReceiver {
         return;
       }
       // Null: a stale entry (cancelled while queued, or claimed already through an earlier publication).
-      if (record) this.executor.start(execution, record, factory);
-      else this.executor.release(execution);
+      this.executor.run(admission.execution, record);
       job = await this.completeAndFetchNext(taskType, worker, job, token, state);
     }
   }
