@@ -3,18 +3,25 @@ import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
-import { AsyncTaskExecutor } from '../executor/async-task.executor.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { FactoryRegistry } from '../factories/factory-registry.js';
 import type { AsyncTaskNodeInfo } from '../interfaces/async-task-node-info.interface.js';
 import { RedisKeys } from '../redis/redis-keys.js';
+import { OperationTimeoutError, withTimeout } from '../util/with-timeout.js';
 
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
+
+/** What this node runs now, as its heartbeat tells the cluster. */
+export interface NodeWorkload {
+  /** Sum of the running tasks' cpuOverhead. */
+  load: number;
+  runningTasks: string[];
+}
 
 /**
  * Keeps this node registered as alive. The beating itself happens in a worker thread
  * (node-heartbeat.thread.cjs) so busy JavaScript tasks cannot starve it; the main thread only
- * posts fresh figures (load, running tasks) to it.
+ * posts fresh figures (load, running tasks, read from `workload` given to start()) to it.
  */
 @Injectable()
 export class NodeHeartbeat {
@@ -22,15 +29,16 @@ export class NodeHeartbeat {
   private thread: Worker | undefined;
   private stateTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
+  private workload: () => NodeWorkload = () => ({ load: 0, runningTasks: [] });
 
   constructor(
     @Inject(ASYNC_TASK_RESOLVED_OPTIONS) private readonly options: ResolvedAsyncTaskOptions,
-    private readonly executor: AsyncTaskExecutor,
     private readonly registry: FactoryRegistry,
   ) {}
 
   /** Starts beating; resolves after the first beat reached Redis, so scans see this node before it claims. */
-  async start(): Promise<void> {
+  async start(workload: () => NodeWorkload): Promise<void> {
+    this.workload = workload;
     const keys = new RedisKeys(this.options.prefix);
     const thread = new Worker(new URL('./node-heartbeat.thread.cjs', import.meta.url), {
       workerData: {
@@ -82,28 +90,29 @@ export class NodeHeartbeat {
       host: hostname(),
       pid: process.pid,
       worker: this.options.worker,
-      load: this.executor.currentLoad(),
+      ...this.workload(),
       maxLoad: this.options.maxLoad,
-      runningTasks: this.executor.runningTaskIds(),
       taskTypes: this.options.worker ? this.registry.taskTypes() : [],
       startedAt: this.startedAt,
     };
   }
 
-  private nextMessage(type: string, timeoutMs: number, thread = this.thread!): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        thread.off('message', onMessage);
-        reject(new Error(`No heartbeat "${type}" within ${timeoutMs} ms: is Redis reachable?`));
-      }, timeoutMs);
-      const onMessage = (message: { type: string }) => {
-        if (message.type !== type) return;
-        clearTimeout(timer);
-        thread.off('message', onMessage);
-        resolve();
+  private async nextMessage(type: string, timeoutMs: number, thread = this.thread!): Promise<void> {
+    let onMessage: (message: { type: string }) => void = () => {};
+    const received = new Promise<void>((resolve) => {
+      onMessage = (message) => {
+        if (message.type === type) resolve();
       };
       thread.on('message', onMessage);
     });
+    try {
+      await withTimeout(received, timeoutMs, `Heartbeat "${type}"`);
+    } catch (error) {
+      if (error instanceof OperationTimeoutError) throw new Error(`No heartbeat "${type}" within ${timeoutMs} ms: is Redis reachable?`);
+      throw error;
+    } finally {
+      thread.off('message', onMessage);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AsyncTaskStatus } from '../async-task.constants.js';
+import type { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { ClusterEvents } from './cluster-events.js';
 
 /**

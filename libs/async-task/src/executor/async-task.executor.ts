@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import type { NodeWorkload } from '../cluster/node-heartbeat.js';
 import { TaskInterrupts } from '../cluster/task-interrupts.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { Admission, AttemptEntry, Execution } from './execution.js';
@@ -96,18 +97,14 @@ export class AsyncTaskExecutor {
     await waitAtMost(Promise.allSettled([...this.executions.values()].map((execution) => execution.done)), timeoutMs);
   }
 
-  /** Sum of the running tasks' cpuOverhead. */
-  currentLoad(): number {
-    return this.load;
+  /** What this node runs now (its load: the sum of the running tasks' cpuOverhead), for its heartbeat. */
+  workload(): NodeWorkload {
+    return { load: this.load, runningTasks: [...this.executions.keys()] };
   }
 
   /** Whether this node holds the task in any stage (claim in flight, running, recording its end). */
   isTracking(taskId: string): boolean {
     return this.executions.has(taskId);
-  }
-
-  runningTaskIds(): string[] {
-    return [...this.executions.keys()];
   }
 
   /** Whether anything more could start at all; receivers stop fetching when not. */

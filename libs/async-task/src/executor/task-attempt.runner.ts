@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from '../async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { TaskExits } from '../cluster/task-exits.js';
@@ -16,6 +17,7 @@ import { executeWithin } from '../policies/execute-within.js';
 import { type AttemptVerdict, AttemptEndPolicy, startReasonOf } from '../policies/attempt-end.policy.js';
 import { PolicyCounters } from '../policies/policy-counters.js';
 import { TaskQueues } from '../queue/task-queues.js';
+import { FactoryRegistry } from '../factories/factory-registry.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
 import { describeError } from '../util/describe-error.js';
 
@@ -50,6 +52,7 @@ export class TaskAttemptRunner {
     private readonly counters: PolicyCounters,
     private readonly queues: TaskQueues,
     private readonly records: TaskRecordStore,
+    private readonly registry: FactoryRegistry,
   ) {}
 
   /**
@@ -64,7 +67,7 @@ export class TaskAttemptRunner {
     const liveLog = this.liveLogs.open(execution.taskId, record.attempt, startedAt, startReason);
     const attemptLog = new AttemptLog(this.options.maxLogBytesPerAttempt, (text) => liveLog.append(text));
     const log = new AsyncTaskLog(attemptLog);
-    const policy = this.endPolicy.policyOf(record);
+    const policy = this.endPolicy.policyOf(record, this.registry.policyOf(record.taskType));
     let status = AsyncTaskStatus.SUCCESS;
     let failedReason: string | null = null;
     let thrown: unknown;

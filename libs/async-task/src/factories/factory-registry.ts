@@ -4,7 +4,8 @@ import { TASK_TYPE_PATTERN } from '../async-task.constants.js';
 import { DuplicateTaskTypeError } from '../errors/duplicate-task-type.error.js';
 import { InvalidFactoryError } from '../errors/invalid-factory.error.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
-import { type TaskPolicy, validateTaskPolicy } from '../policies/task-policy.js';
+import { validateTaskPolicy } from '../policies/task-policy.js';
+import type { TaskPolicy } from '../task/task-policy.interface.js';
 import { declaredPolicyOf } from '../decorators/async-task-factory.decorator.js';
 
 interface Registration {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from '../async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { TaskExits } from '../cluster/task-exits.js';

@@ -39,7 +39,7 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
 
   async onApplicationBootstrap(): Promise<void> {
     await this.checks.run();
-    await this.heartbeat.start();
+    await this.heartbeat.start(() => this.executor.workload());
     if (this.options.worker) {
       await this.executor.listenForInterrupts();
       this.supervisor.start();

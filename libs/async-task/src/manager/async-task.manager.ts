@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus, isFinalStatus } from '../async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
+import { AsyncTaskStatus, isFinalStatus } from '../enums/async-task-status.enum.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { TaskExits } from '../cluster/task-exits.js';
 import { TaskInterrupts } from '../cluster/task-interrupts.js';
@@ -10,13 +11,11 @@ import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
 import { FactoryRegistry } from '../factories/factory-registry.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
 import type { TaskLogOptions } from '../interfaces/task-log-options.interface.js';
-import type {
-  InterruptResult,
-  ListTasksQuery,
-  Page,
-  SubmitAsyncTaskInput,
-  WaitForExitResult,
-} from '../interfaces/submit-async-task.interface.js';
+import type { SubmitAsyncTaskInput } from '../interfaces/submit-async-task-input.interface.js';
+import type { InterruptResult } from '../interfaces/interrupt-result.interface.js';
+import type { WaitForExitResult } from '../interfaces/wait-for-exit-result.interface.js';
+import type { Page } from '../interfaces/page.interface.js';
+import type { ListTasksQuery } from '../interfaces/list-tasks-query.interface.js';
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from '../interfaces/async-task-node-info.interface.js';
 import { NodeRegistry } from '../cluster/node-registry.js';

@@ -7,8 +7,9 @@ import {
   TASK_TYPE_PATTERN,
 } from '../async-task.constants.js';
 import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
-import type { SubmitAsyncTaskInput } from '../interfaces/submit-async-task.interface.js';
-import { type TaskPolicy, validateTaskPolicy } from '../policies/task-policy.js';
+import type { SubmitAsyncTaskInput } from '../interfaces/submit-async-task-input.interface.js';
+import { validateTaskPolicy } from '../policies/task-policy.js';
+import type { TaskPolicy } from '../task/task-policy.interface.js';
 import { describeError } from '../util/describe-error.js';
 
 /** A submission that passed every check, with params as the string to store. */

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import type { ListTasksQuery, Page } from '../interfaces/submit-async-task.interface.js';
+import type { Page } from '../interfaces/page.interface.js';
+import type { ListTasksQuery } from '../interfaces/list-tasks-query.interface.js';
 
 const NOW = () => 'CURRENT_TIMESTAMP(3)';
 

@@ -1,4 +1,4 @@
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 
 /**

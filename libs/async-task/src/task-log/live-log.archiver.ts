@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { LiveLogCursor } from './live-log.reader.js';
-import { formatLogLine } from './log-line.format.js';
+import { formatLogLine } from '../task/log-line.format.js';
 import { TaskLogStore } from './task-log.store.js';
 import { describeError } from '../util/describe-error.js';
 

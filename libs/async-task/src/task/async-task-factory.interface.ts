@@ -1,5 +1,5 @@
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import type { TaskPolicy } from '../policies/task-policy.js';
+import type { TaskPolicy } from './task-policy.interface.js';
 import type { AsyncTask } from './async-task.interface.js';
 
 /** Makes task instances of one task type. Register it by decorator, module option or at run time. */

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { formatLogLine, type LogLevel } from '../task-log/log-line.format.js';
+import { formatLogLine, type LogLevel } from './log-line.format.js';
 
 /** Receives the text a task writes to its log. */
 export interface LogSink {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { AsyncTask } from '../task/async-task.interface.js';
