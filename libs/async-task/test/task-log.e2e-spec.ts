@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { Logger } from '@nestjs/common';
 import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../src/index.js';
 import { RedisConnections } from '../src/redis/redis-connections.js';
-import { LiveLog } from '../src/task-log/live-log.writer.js';
+import { LiveLog } from '../src/task-log/live-log.js';
 import { TaskGate, testTaskFactory } from '../../../test/support/log-tasks.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { TestDatabase } from '../../../test/support/test-database.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DuplicateTaskIdError } from '../errors/duplicate-task-id.error.js';
 import { hasMysqlCode } from '../persistence/mysql-errors.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import { snapshotOf } from '../queue/queued-task.js';
+import { snapshotOf } from '../queue/queued-task.snapshot.js';
 import { TaskLifecycleWrites } from '../persistence/task-lifecycle.writes.js';
 import { type Publication, TaskQueues } from '../queue/task-queues.js';
 import { type ItemOutcome, WriteBatcher } from '../persistence/write-batcher.js';

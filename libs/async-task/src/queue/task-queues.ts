@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { RedisConnections } from '../redis/redis-connections.js';
-import type { QueuedTaskSnapshot } from './queued-task.js';
+import type { QueuedTaskSnapshot } from './queued-task.snapshot.js';
 import { jobIdOf } from '../redis/redis-keys.js';
 import { type ItemOutcome, WriteBatcher } from '../persistence/write-batcher.js';
 
@@ -19,7 +19,7 @@ export interface TaskJobData {
   /** The record's attempt count when published; the claim succeeds only if it is unchanged. */
   attempt: number;
   cpuOverhead: number;
-  /** The record's unchanging fields, on an entry published at submit (see queued-task.ts). */
+  /** The record's unchanging fields, on an entry published at submit (see queued-task.snapshot.ts). */
   snapshot?: QueuedTaskSnapshot;
 }
 

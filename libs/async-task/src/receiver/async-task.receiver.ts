@@ -8,7 +8,7 @@ import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { FactoryRegistry } from '../factories/factory-registry.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import type { TaskJobData } from '../queue/task-queues.js';
-import { claimedRecord } from '../queue/queued-task.js';
+import { claimedRecord } from '../queue/queued-task.snapshot.js';
 import { retryTransient } from '../persistence/retry-transient.js';
 import { TaskEntryWorker } from '../queue/task-entry.worker.js';
 import { TaskLifecycleWrites } from '../persistence/task-lifecycle.writes.js';
