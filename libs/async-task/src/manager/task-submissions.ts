@@ -59,8 +59,8 @@ export class TaskSubmissions {
   private async saveAndQueue(items: Submission[]): Promise<Array<ItemOutcome<unknown>>> {
     const saved = await this.writes.insertMany(items.map((item) => item.record));
     const toQueue = items.filter((_, index) => 'value' in saved[index]);
-    const queued = await this.queues.publishNow(toQueue.map(firstEntryOf)).catch((error: unknown) => toQueue.map(() => ({ error })));
-    const notQueued = new Map(toQueue.map((item, index) => [item, 'error' in queued[index] ? (queued[index].error ?? 'unknown error') : null]));
+    const queued = await Promise.allSettled(this.queues.publishAll(toQueue.map(firstEntryOf)));
+    const notQueued = new Map(toQueue.map((item, index) => [item, queued[index].status === 'rejected' ? (queued[index].reason ?? 'unknown error') : null]));
     return items.map((item, index) => ('error' in saved[index] ? saved[index] : { value: notQueued.get(item) ?? null }));
   }
 }

@@ -128,4 +128,14 @@ describe('WriteBatcher', () => {
     await Promise.all(all);
     expect(batches).toEqual([[1], [4, 4], [4], [20]]);
   });
+
+  it('sends items written together by writeAll in one flush, each with its own outcome', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
+    const written = batcher.writeAll([1, -2, 3]);
+    expect(batches).toEqual([[1, -2, 3]]);
+    finishNext();
+    const outcomes = await Promise.allSettled(written);
+    expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message))).toEqual([10, 'bad -2', 30]);
+  });
 });

@@ -43,6 +43,16 @@ export class WriteBatcher<T, R> {
     });
   }
 
+  /**
+   * Writes items that come together (already gathered by the caller) with whatever else is waiting:
+   * they are queued before any flush starts, so they leave together. One outcome per item, in order.
+   */
+  writeAll(items: T[]): Array<Promise<R>> {
+    const written = items.map((item) => new Promise<R>((resolve, reject) => this.pending.push({ item, resolve, reject })));
+    this.next();
+    return written;
+  }
+
   private next(): void {
     const { lingerMs = 0, lingerAfter = 2, maxBatch, maxInFlight } = this.limits;
     if (this.lingering) {

@@ -59,8 +59,16 @@ export class TaskQueues {
     return this.publications.write({ taskType, data, priority, delayMs });
   }
 
+  /**
+   * Adds entries gathered by the caller (a batch of submissions) through the same batcher as
+   * `publish`, so they leave together; each settles with its own outcome.
+   */
+  publishAll(publications: Publication[]): Array<Promise<void>> {
+    return this.publications.writeAll(publications);
+  }
+
   /** Adds these entries now, in one round trip per task type; each gets its own outcome. */
-  async publishNow(batch: Publication[]): Promise<Array<ItemOutcome<void>>> {
+  private async publishNow(batch: Publication[]): Promise<Array<ItemOutcome<void>>> {
     const byType = new Map<string, Publication[]>();
     for (const publication of batch) {
       const entries = byType.get(publication.taskType);
