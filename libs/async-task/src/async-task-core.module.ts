@@ -5,7 +5,7 @@ import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import { AsyncTaskExecutor } from './executor/async-task.executor.js';
 import { AsyncTaskLifecycle } from './lifecycle/async-task.lifecycle.js';
 import { AsyncTaskManager } from './manager/async-task.manager.js';
-import { ASYNC_TASK_MODULE_OPTIONS, AsyncTaskConfigurableModule } from './async-task.module-definition.js';
+import { ASYNC_TASK_MODULE_OPTIONS, AsyncTaskConfigurableModule } from './config/async-task.module-definition.js';
 import { resolveOptions } from './config/async-task.options.js';
 import { AsyncTaskReceiver } from './receiver/async-task.receiver.js';
 import { ClusterEvents } from './cluster/cluster-events.js';

@@ -20,7 +20,7 @@ export interface NodeWorkload {
 
 /**
  * Keeps this node registered as alive. The beating itself happens in a worker thread
- * (node-heartbeat.thread.cjs) so busy JavaScript tasks cannot starve it; the main thread only
+ * (src/node-heartbeat.thread.cjs) so busy JavaScript tasks cannot starve it; the main thread only
  * posts fresh figures (load, running tasks, read from `workload` given to start()) to it.
  */
 @Injectable()
@@ -40,7 +40,9 @@ export class NodeHeartbeat {
   async start(workload: () => NodeWorkload): Promise<void> {
     this.workload = workload;
     const keys = new RedisKeys(this.options.prefix);
-    const thread = new Worker(new URL('./node-heartbeat.thread.cjs', import.meta.url), {
+    // The thread's file sits at the root of the package's sources (and of dist/, where the published
+    // layout has always had it), as plain CommonJS that tsc does not compile.
+    const thread = new Worker(new URL('../node-heartbeat.thread.cjs', import.meta.url), {
       workerData: {
         ioredisPath: createRequire(import.meta.url).resolve('ioredis'),
         redis: typeof this.options.redis === 'string' ? this.options.redis : cloneable(this.options.redis),

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+import type { AsyncTaskModuleOptions } from '../interfaces/async-task-module-options.interface.js';
 
 export const {
   ConfigurableModuleClass: AsyncTaskConfigurableModule,
