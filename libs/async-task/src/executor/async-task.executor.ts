@@ -55,8 +55,8 @@ export class AsyncTaskExecutor {
 
   /**
    * Shutdown: lets running tasks finish for up to `graceMs`, then stops the rest here and hands them
-   * over to other nodes (RUNNING → OFFLINE → WAITING). They are stopped first, so two nodes never run one task at once;
-   * their partial logs are saved.
+   * over to other nodes (RUNNING → OFFLINE → WAITING). They are stopped first, so two nodes never
+   * run one task at once; their partial logs are saved.
    */
   async drain(graceMs: number): Promise<void> {
     this.stopListening();
