@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { messages } from '../async-task.messages.js';
-import { RedisConnections } from '../redis-connections.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 
 /** What retention deleted across the cluster since its Redis data began. */
 export interface RetentionCounts {

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from '../async-task.constants.js';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
-import type { ResolvedAsyncTaskOptions } from '../async-task.options.js';
-import { FailoverLock } from '../failover.lock.js';
-import { RedisConnections } from '../redis-connections.js';
+import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { FailoverLock } from '../failover/failover.lock.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { PruneCounters } from './prune-counters.js';
 
 const STATUS_OF = { success: AsyncTaskStatus.SUCCESS, failed: AsyncTaskStatus.FAILED, cancelled: AsyncTaskStatus.CANCELLED } as const;

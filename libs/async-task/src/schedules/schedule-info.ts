@@ -1,4 +1,4 @@
-import type { AsyncTaskStatus } from '../async-task.constants.js';
+import type { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import type { AsyncTaskSchedule } from '../entities/async-task-schedule.entity.js';
 
 /** A schedule as `listSchedules()` / `getSchedule()` answer it: the stored row and how its last run went. */

@@ -1,4 +1,4 @@
-import type { TaskPolicy } from '../policies/task-policy.js';
+import type { TaskPolicy } from '../task/task-policy.interface.js';
 
 /**
  * What `AsyncTaskManager.upsertSchedule()` (and the `schedules` module option) takes: when to fire

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
-import type { ResolvedAsyncTaskOptions } from '../async-task.options.js';
+import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { ScheduleNotFoundError } from '../errors/schedule-not-found.error.js';
 import type { AsyncTaskScheduleInput } from './schedule-input.js';
 import type { AsyncTaskScheduleInfo } from './schedule-info.js';

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isFinalStatus } from '../async-task.constants.js';
-import { AsyncTaskManager } from '../async-task.manager.js';
+import { isFinalStatus } from '../enums/async-task-status.enum.js';
+import { AsyncTaskManager } from '../manager/async-task.manager.js';
 import { messages } from '../async-task.messages.js';
 import type { AsyncTaskSchedule } from '../entities/async-task-schedule.entity.js';
 import { DuplicateTaskIdError } from '../errors/duplicate-task-id.error.js';
-import type { BackoffPolicy } from '../policies/task-policy.js';
-import { TaskRecordStore } from '../task-record.store.js';
+import type { BackoffPolicy } from '../task/task-policy.interface.js';
+import { TaskRecordStore } from '../persistence/task-record.store.js';
 import { ScheduleService } from './schedule.service.js';
 import { ScheduleStore } from './schedule.store.js';
 import { dueTimesUntil, nextDueAfter, type ScheduleTiming } from './schedule-timing.js';

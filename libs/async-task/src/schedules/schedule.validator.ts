@@ -1,6 +1,6 @@
 import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
 import { InvalidScheduleError } from '../errors/invalid-schedule.error.js';
-import { validateSubmission, type ValidSubmission } from '../submission.validator.js';
+import { validateSubmission, type ValidSubmission } from '../manager/submission.validator.js';
 import type { AsyncTaskScheduleInput } from './schedule-input.js';
 import { parseCron, type ScheduleTiming } from './schedule-timing.js';
 
