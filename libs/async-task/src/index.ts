@@ -17,12 +17,12 @@ export type { BackoffPolicy, TaskPolicy } from './task/task-policy.interface.js'
 export type { TaskPolicyCounts } from './policies/policy-counters.js';
 export { ProgressRecord, type ProgressSnapshot } from './task/progress-record.js';
 export { AsyncTaskLog, type LogSink } from './task/async-task-log.js';
-export type { AsyncTaskScheduleInput } from './schedules/schedule-input.js';
+export type { AsyncTaskScheduleInput } from './interfaces/async-task-schedule-input.interface.js';
 export type { AsyncTaskScheduleInfo } from './schedules/schedule-info.js';
 export { MIN_SCHEDULE_EVERY_MS } from './schedules/schedule.validator.js';
 export { SCHEDULE_LATE_TOLERANCE_MS } from './schedules/schedule.ticker.js';
 export { nextDueAfter, type ScheduleTiming } from './schedules/schedule-timing.js';
-export type { RetentionOptions } from './retention/retention-options.js';
+export type { RetentionOptions } from './interfaces/retention-options.interface.js';
 export type { RetentionCounts } from './retention/prune-counters.js';
 export * from './entities/index.js';
 export * from './migrations/index.js';

@@ -5,10 +5,8 @@ import type { RedisOptions } from 'ioredis';
 import { InvalidAsyncTaskOptionsError } from '../errors/invalid-options.error.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
 import type { AsyncTaskModuleOptions } from '../interfaces/async-task-module-options.interface.js';
-import { InvalidScheduleError } from '../errors/invalid-schedule.error.js';
-import { resolveRetention, type ResolvedRetentionOptions } from '../retention/retention-options.js';
-import type { AsyncTaskScheduleInput } from '../schedules/schedule-input.js';
-import { validateSchedule } from '../schedules/schedule.validator.js';
+import { resolveRetention, type ResolvedRetentionOptions } from './retention.options.js';
+import type { AsyncTaskScheduleInput } from '../interfaces/async-task-schedule-input.interface.js';
 
 /** Options with every default filled in; what the rest of the library reads. */
 export interface ResolvedAsyncTaskOptions {
@@ -88,23 +86,7 @@ function validate(o: ResolvedAsyncTaskOptions): void {
   nonNegativeInteger('shutdownGraceMs', o.shutdownGraceMs);
   positiveInteger('progressTtlMs', o.progressTtlMs);
   positiveInteger('startupTimeoutMs', o.startupTimeoutMs);
-  validateDeclaredSchedules(o.schedules, o.maxParamsBytes);
-}
-
-/** Declared schedules fail the start, naming the one at fault, before any of them is stored. */
-function validateDeclaredSchedules(schedules: unknown, maxParamsBytes: number): void {
-  if (!Array.isArray(schedules)) fail('schedules', 'must be an array of schedules');
-  const ids = new Set<string>();
-  schedules.forEach((schedule: AsyncTaskScheduleInput, index) => {
-    try {
-      validateSchedule(schedule, maxParamsBytes);
-    } catch (error) {
-      if (error instanceof InvalidScheduleError) fail(`schedules[${index}].${error.field}`, error.problem);
-      throw error;
-    }
-    if (ids.has(schedule.id)) fail(`schedules[${index}].id`, `"${schedule.id}" is declared twice`);
-    ids.add(schedule.id);
-  });
+  if (!Array.isArray(o.schedules)) fail('schedules', 'must be an array of schedules');
 }
 
 function positiveInteger(option: string, value: unknown): void {

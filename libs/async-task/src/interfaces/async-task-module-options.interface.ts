@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { RedisOptions } from 'ioredis';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
-import type { RetentionOptions } from '../retention/retention-options.js';
-import type { AsyncTaskScheduleInput } from '../schedules/schedule-input.js';
+import type { RetentionOptions } from './retention-options.interface.js';
+import type { AsyncTaskScheduleInput } from './async-task-schedule-input.interface.js';
 
 /** Options of `AsyncTaskModule.forRoot()` / `forRootAsync()`. Every one is optional. */
 export interface AsyncTaskModuleOptions {

@@ -32,7 +32,7 @@ import { TaskNotEndedError } from '../errors/task-not-ended.error.js';
 import { messages } from '../async-task.messages.js';
 import { PolicyCounters, type TaskPolicyCounts } from '../policies/policy-counters.js';
 import { waitAtMost } from '../util/with-timeout.js';
-import type { AsyncTaskScheduleInput } from '../schedules/schedule-input.js';
+import type { AsyncTaskScheduleInput } from '../interfaces/async-task-schedule-input.interface.js';
 import type { AsyncTaskScheduleInfo } from '../schedules/schedule-info.js';
 import { ScheduleService } from '../schedules/schedule.service.js';
 import { PruneCounters, type RetentionCounts } from '../retention/prune-counters.js';

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { InvalidAsyncTaskOptionsError } from '../errors/invalid-options.error.js';
+import { InvalidScheduleError } from '../errors/invalid-schedule.error.js';
 import { ScheduleNotFoundError } from '../errors/schedule-not-found.error.js';
-import type { AsyncTaskScheduleInput } from './schedule-input.js';
+import type { AsyncTaskScheduleInput } from '../interfaces/async-task-schedule-input.interface.js';
 import type { AsyncTaskScheduleInfo } from './schedule-info.js';
 import { ScheduleStore } from './schedule.store.js';
 import { nextDueAfter } from './schedule-timing.js';
@@ -13,7 +15,7 @@ import { validateSchedule } from './schedule.validator.js';
  * changed schedule at once on this node; other nodes see it at their next poll (within a second).
  */
 @Injectable()
-export class ScheduleService {
+export class ScheduleService implements OnModuleInit {
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -28,6 +30,24 @@ export class ScheduleService {
     await this.store.upsert(schedule, nextDueAfter(schedule.timing, now), now);
     this.changed();
     return this.get(schedule.id);
+  }
+
+  /**
+   * Declared schedules fail the start, naming the one at fault (InvalidAsyncTaskOptionsError
+   * `schedules[i].field`), before any of them is stored or any node work starts.
+   */
+  onModuleInit(): void {
+    const ids = new Set<string>();
+    this.options.schedules.forEach((schedule, index) => {
+      try {
+        validateSchedule(schedule, this.options.maxParamsBytes);
+      } catch (error) {
+        if (error instanceof InvalidScheduleError) throw new InvalidAsyncTaskOptionsError(`schedules[${index}].${error.field}`, error.problem);
+        throw error;
+      }
+      if (ids.has(schedule.id)) throw new InvalidAsyncTaskOptionsError(`schedules[${index}].id`, `"${schedule.id}" is declared twice`);
+      ids.add(schedule.id);
+    });
   }
 
   /** The `schedules` of the module options, upserted at every start: deploying twice changes nothing. */

@@ -1,7 +1,7 @@
 import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
 import { InvalidScheduleError } from '../errors/invalid-schedule.error.js';
 import { validateSubmission, type ValidSubmission } from '../manager/submission.validator.js';
-import type { AsyncTaskScheduleInput } from './schedule-input.js';
+import type { AsyncTaskScheduleInput } from '../interfaces/async-task-schedule-input.interface.js';
 import { parseCron, type ScheduleTiming } from './schedule-timing.js';
 
 /** Shortest `everyMs`: below it a tick would cost more than the work most schedules do. */
