@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { AsyncTaskRecord, AsyncTaskStatus } from '@sfc/async-task';
 
 /** Tasks not ended yet: waiting, running, or between attempts. */
@@ -39,6 +39,13 @@ export class TaskQueries {
       .orderBy('task.updated_at', 'DESC')
       .limit(limit)
       .getMany();
+  }
+
+  /** Which of these task ids belong to `uid` (exactly, case included). */
+  async ownedAmong(ids: string[], uid: string): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.records.find({ select: { id: true, uid: true }, where: { id: In(ids) } });
+    return new Set(rows.filter((row) => row.uid === uid).map((row) => row.id));
   }
 
   async countByStatusAndType(): Promise<StatusTypeCount[]> {

@@ -1,12 +1,14 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
 import { Public } from '../auth/public.decorator.js';
+import { withinDeadline } from '../common/within-deadline.js';
 import { ACTIVE_STATUSES, TaskQueries } from '../task-queries.js';
 import { PrometheusText } from './prometheus-text.js';
 
 /**
  * `GET /metrics` in Prometheus text format: tasks by status and type and run times (from MySQL, so
  * every node reports the same cluster-wide figures), queue depth per type, and each node's load.
+ * Answers 503 rather than hanging while Redis or MySQL is away.
  */
 @Controller('metrics')
 export class MetricsController {
@@ -20,9 +22,9 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
     const [counts, durations, nodes] = await Promise.all([
-      this.queries.countByStatusAndType(),
-      this.queries.durationsByType(),
-      this.manager.listNodes(),
+      withinDeadline('MySQL', this.queries.countByStatusAndType()),
+      withinDeadline('MySQL', this.queries.durationsByType()),
+      withinDeadline('Redis', this.manager.listNodes()),
     ]);
     const depth = new Map<string, number>();
     for (const { status, taskType, count } of counts) {

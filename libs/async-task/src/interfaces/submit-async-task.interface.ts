@@ -19,6 +19,7 @@ export interface SubmitAsyncTaskInput {
 }
 
 export interface ListTasksQuery {
+  /** Owner, matched exactly (case-sensitive, whatever the column's collation). */
   uid?: string | number;
   status?: number | number[];
   taskType?: string;
