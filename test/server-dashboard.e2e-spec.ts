@@ -28,6 +28,10 @@ describe('reference server: dashboard in headless Chromium', () => {
       chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }),
     ]);
     page = browser.pages()[0] ?? (await browser.newPage());
+    // The server's CSP refuses inline script and style: the page must not need any.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.setViewportSize({ width: 1280, height: 760 });
   });
 
@@ -36,6 +40,8 @@ describe('reference server: dashboard in headless Chromium', () => {
     await server?.close();
     if (profile) await rm(profile, { recursive: true, force: true });
   });
+
+  const cspViolations: string[] = [];
 
   /** Percent shown by the progress bar of the first task row. */
   const percent = () => page.locator('tr[data-task-id] [role=progressbar]').first().getAttribute('aria-valuenow').then(Number);
@@ -65,5 +71,6 @@ describe('reference server: dashboard in headless Chromium', () => {
     const id = await row.getAttribute('data-task-id');
     expect((await server.json(`/api/tasks/${id}`, { token: TOKENS.alice })).status).toBe(AsyncTaskStatus.CANCELLED);
     expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(cspViolations).toEqual([]);
   });
 });

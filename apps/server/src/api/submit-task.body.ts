@@ -17,9 +17,9 @@ export const MAX_BODY_DEPTH = 16;
 
 /**
  * Checks a POST /api/tasks body and returns the submission without an owner (the caller's uid is
- * added by the controller). Every problem answers 400 with a message saying what to send instead.
+ * added by the controller); file names in params are checked against the caller's `folder`. Every problem answers 400 with a message saying what to send instead.
  */
-export function readSubmitBody(body: unknown, dataDir: string): Omit<SubmitAsyncTaskInput, 'uid' | 'id'> {
+export function readSubmitBody(body: unknown, folder: string): Omit<SubmitAsyncTaskInput, 'uid' | 'id'> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequestException('Send a JSON object: {"name": "…", "taskType": "sleep", "params": {…}}');
   }
@@ -35,7 +35,7 @@ export function readSubmitBody(body: unknown, dataDir: string): Omit<SubmitAsync
   if (!sample) throw new BadRequestException(`taskType must be one of ${Object.keys(SAMPLE_TASKS).join(', ')}`);
   const params = typeof input.params === 'string' ? input.params : JSON.stringify(input.params ?? {});
   try {
-    sample.checkParams(params, dataDir);
+    sample.checkParams(params, folder);
   } catch (error) {
     throw new BadRequestException((error as Error).message);
   }
