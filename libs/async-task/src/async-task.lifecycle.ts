@@ -13,6 +13,7 @@ import { ExecutionSupervisor } from './execution.supervisor.js';
 import { FailoverScanner } from './failover.scanner.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { RedisConnections } from './redis-connections.js';
+import { LogFollowReader } from './task-log/log-follow.reader.js';
 import { TaskQueues } from './task-queues.js';
 
 /**
@@ -32,6 +33,7 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly scanner: FailoverScanner,
     private readonly queues: TaskQueues,
     private readonly redis: RedisConnections,
+    private readonly followReader: LogFollowReader,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,6 +55,8 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Its blocking read would hold QUIT back for seconds: dropped first.
+    this.followReader.close();
     await this.queues.closeAll();
     await this.redis.closeAll();
   }

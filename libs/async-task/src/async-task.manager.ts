@@ -8,6 +8,7 @@ import { AsyncTaskNotFoundError } from './errors/async-task-not-found.error.js';
 import { DuplicateTaskIdError } from './errors/duplicate-task-id.error.js';
 import { InvalidAsyncTaskError } from './errors/invalid-async-task.error.js';
 import { FactoryRegistry } from './factory-registry.js';
+import type { AsyncTaskEvent } from './interfaces/async-task-event.interface.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 import type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';
@@ -22,6 +23,7 @@ import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskQueues } from './task-queues.js';
 import { hasMysqlCode } from './mysql-errors.js';
 import { describeError } from './task-attempt.runner.js';
+import { subjectOf } from './task-event-subject.js';
 import { TaskSubmissions } from './task-submissions.js';
 import { TaskRecordStore } from './task-record.store.js';
 
@@ -161,11 +163,36 @@ export class AsyncTaskManager {
       }
       if (await this.records.cancelWaiting(taskId)) {
         await this.queues.remove(record.taskType, taskId, record.attempt);
-        await this.events.publish({ kind: 'exit', taskId, status: AsyncTaskStatus.CANCELLED });
+        await this.events.publish({ kind: 'exit', status: AsyncTaskStatus.CANCELLED, ...subjectOf(taskId, record) });
         return { taskId, outcome: 'cancelled', status: AsyncTaskStatus.CANCELLED };
       }
       // It changed under us (claimed or finished meanwhile): look again.
     }
+  }
+
+  /**
+   * Calls `listener` with the tasks' live events from every node of the cluster: a `progress` sample
+   * per running task about once a second, and an `exit` when a task ends (see AsyncTaskEvent). Events
+   * carry the task's owner, name and type where known, so a live view can filter them without reading
+   * MySQL. Resolves once listening; call the returned function to stop. Pub/sub delivers at most once:
+   * to be sure of an end, also read the record (waitForExit does both).
+   */
+  async onTaskEvent(listener: (event: AsyncTaskEvent) => void): Promise<() => void> {
+    const deliver = (event: AsyncTaskEvent) => {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.warn(`A task event listener threw: ${describeError(error)}`);
+      }
+    };
+    const stopExits = await this.events.on('exit', deliver);
+    const stopProgress = await this.events.on('progress', ({ samples }) => {
+      for (const sample of samples) deliver({ kind: 'progress', ...sample });
+    });
+    return () => {
+      stopExits();
+      stopProgress();
+    };
   }
 
   /**

@@ -24,6 +24,7 @@ import { ProgressStore } from './progress/progress.store.js';
 import { RedisConnections } from './redis-connections.js';
 import { LiveLogArchiver } from './task-log/live-log.archiver.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
+import { LogFollowReader } from './task-log/log-follow.reader.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskAttemptRunner } from './task-attempt.runner.js';
@@ -57,6 +58,7 @@ import { TaskSubmissions } from './task-submissions.js';
     LiveLogWriter,
     LiveLogArchiver,
     TaskLogReader,
+    LogFollowReader,
     ProgressStore,
     ProgressSampler,
     TaskQueues,

@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AsyncTaskStatus } from './async-task.constants.js';
+import type { AsyncTaskEvent } from './interfaces/async-task-event.interface.js';
 import { RedisConnections } from './redis-connections.js';
 
-/** Messages every node of the cluster receives. */
+/** Messages every node of the cluster receives; a node's progress samples of one second travel together. */
 export type ClusterEvent =
-  | { kind: 'exit'; taskId: string; status: AsyncTaskStatus }
+  | Extract<AsyncTaskEvent, { kind: 'exit' }>
+  | { kind: 'progress'; samples: Array<Omit<Extract<AsyncTaskEvent, { kind: 'progress' }>, 'kind'>> }
   | { kind: 'interrupt'; taskId: string };
 
 /** How long exit events wait for company before they are published together. */

@@ -8,6 +8,7 @@ import { messages } from './async-task.messages.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
 import { withTimeout } from './retry-transient.js';
+import { subjectOf } from './task-event-subject.js';
 import { LiveLogArchiver } from './task-log/live-log.archiver.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from './task-record.store.js';
@@ -94,7 +95,7 @@ export class FailoverScanner {
         if (await this.records.failLost(task.id, task.attempt, reason)) {
           this.logger.warn(`Task ${task.id} failed: ${reason}`);
           await this.archiver.archive(task.id, task.attempt, task.executor);
-          await this.events.publish({ kind: 'exit', taskId: task.id, status: AsyncTaskStatus.FAILED });
+          await this.events.publish({ kind: 'exit', status: AsyncTaskStatus.FAILED, ...subjectOf(task.id, task) });
         }
       } else if (await this.handover.handOver(task, true)) {
         this.logger.warn(`Task ${task.id} attempt ${task.attempt} was running on dead node ${task.executor}; requeued`);

@@ -5,6 +5,7 @@ export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './async-task.con
 export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export { BaseAsyncTask } from './base-async-task.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
+export type { AsyncTaskEvent, AsyncTaskEventSubject } from './interfaces/async-task-event.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 export type { InterruptResult, ListTasksQuery, Page, SubmitAsyncTaskInput } from './interfaces/submit-async-task.interface.js';

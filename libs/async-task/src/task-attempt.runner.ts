@@ -3,6 +3,7 @@ import { ASYNC_TASK_RESOLVED_OPTIONS, AsyncTaskStatus } from './async-task.const
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { ClusterEvents } from './cluster-events.js';
 import type { AsyncTaskRecord } from './entities/async-task-record.entity.js';
+import { subjectOf } from './task-event-subject.js';
 import type { Execution } from './execution.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import { ProgressSampler } from './progress/progress.sampler.js';
@@ -43,7 +44,7 @@ export class TaskAttemptRunner {
     let failedReason: string | null = null;
     try {
       execution.task = await factory.createTask(record.params, record);
-      this.progress.track(execution.taskId, record.attempt, execution.task);
+      this.progress.track(execution.taskId, record.attempt, execution.task, subjectOf(execution.taskId, record));
       if (!execution.interrupted) await execution.task.execute(log, execution.abort.signal);
     } catch (error) {
       status = AsyncTaskStatus.FAILED;
@@ -103,7 +104,7 @@ export class TaskAttemptRunner {
         this.logger.warn(`Task ${taskId} attempt ${attempt} ended, but a newer attempt owns the record; its result is discarded`);
         return;
       }
-      await this.events.publish({ kind: 'exit', taskId, status });
+      await this.events.publish({ kind: 'exit', status, ...subjectOf(taskId, execution.record) });
     } catch (error) {
       this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
     }

@@ -6,6 +6,7 @@ import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { RedisConnections } from '../redis-connections.js';
 import { TaskRecordStore } from '../task-record.store.js';
 import { LiveLogCursor, LogFollower } from './live-log.reader.js';
+import { LogFollowReader } from './log-follow.reader.js';
 import { formatAttemptHeader } from './log-line.format.js';
 import { TaskLogStore } from './task-log.store.js';
 
@@ -25,11 +26,12 @@ export class TaskLogReader {
     private readonly records: TaskRecordStore,
     private readonly logs: TaskLogStore,
     private readonly events: ClusterEvents,
+    private readonly followReader: LogFollowReader,
   ) {}
 
   /** The caller has checked that the task exists. */
   open(taskId: string, withHistory: boolean, follow: boolean): Readable {
-    const follower = follow ? new LogFollower(this.redis, this.events, taskId) : undefined;
+    const follower = follow ? new LogFollower(this.followReader, this.events, taskId) : undefined;
     return Readable.from(this.read(taskId, withHistory, follower), { objectMode: false, encoding: 'utf8' });
   }
 
