@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseTokens } from '../apps/server/src/auth/token-table.js';
 import { checkServices } from '../apps/server/src/service-check.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -121,7 +122,11 @@ describe('reference server: Redis goes away', () => {
       await waitFor('the API to answer again', async () => (await server.request('/api/nodes', { token: TOKENS.bob })).status === 200, 20000, 250);
     } finally {
       proxy.restore();
-      await server.close();
+      // Rarely, under load, app.close() after a Redis cut hangs inside the library's shutdown (seen
+      // 1 run in ~8; not this test's subject): bounded, so the assertions above decide the result.
+      const bound = new AbortController();
+      await Promise.race([server.close(), delay(20000, undefined, { signal: bound.signal }).catch(() => {})]);
+      bound.abort();
       await proxy.close();
     }
   });
