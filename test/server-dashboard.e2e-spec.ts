@@ -15,6 +15,10 @@ describe('reference server: dashboard in headless Chromium', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchHeadlessChromium()]);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    // The server's CSP refuses inline script and style: the page must not need any.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.setViewportSize({ width: 1280, height: 760 });
   });
 
@@ -22,6 +26,8 @@ describe('reference server: dashboard in headless Chromium', () => {
     await browser?.close();
     await server?.close();
   });
+
+  const cspViolations: string[] = [];
 
   /** Percent shown by the progress bar of the first task row. */
   const percent = () => page.locator('tr[data-task-id] [role=progressbar]').first().getAttribute('aria-valuenow').then(Number);
@@ -51,5 +57,6 @@ describe('reference server: dashboard in headless Chromium', () => {
     const id = await row.getAttribute('data-task-id');
     expect((await server.json(`/api/tasks/${id}`, { token: TOKENS.alice })).status).toBe(AsyncTaskStatus.CANCELLED);
     expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(cspViolations).toEqual([]);
   });
 });

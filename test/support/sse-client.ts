@@ -3,6 +3,8 @@ import { waitFor } from './wait-for.js';
 export interface ServerSentEvent {
   event: string;
   data: string;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 /** Reads a Server-Sent Events response in the background and keeps every event it got. */
@@ -30,7 +32,7 @@ export class SseClient {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const field = (name: string) => block.split('\n').filter((line) => line.startsWith(`${name}:`)).map((line) => line.slice(name.length + 1).trim()).join('\n');
-        if (field('event')) this.events.push({ event: field('event'), data: field('data') });
+        if (field('event')) this.events.push({ event: field('event'), data: field('data'), at: Date.now() });
       }
     }
   }

@@ -46,6 +46,9 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, clu
     worker: true,
     prefix: cluster?.config.prefix ?? uniqueName('srv'),
     dataDir,
+    // Tests that download from their own server on 127.0.0.1 allow it explicitly.
+    download: { allowPrivate: [], maxBytes: 1024 ** 3, timeoutMs: 60_000 },
+    followsPerUser: 10,
     tokens: parseTokens(`${TOKENS.alice}=alice,${TOKENS.bob}=bob,${TOKENS.admin}=*`),
     devTokens: false,
     ...overrides,

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ASYNC_TASK_ENTITIES, ASYNC_TASK_MIGRATIONS, AsyncTaskModule, AsyncTaskRecord } from '@sfc/async-task';
 import { AsyncTaskErrorsFilter } from './api/async-task-errors.filter.js';
+import { FollowQuota } from './api/follow-quota.js';
 import { NodesController } from './api/nodes.controller.js';
 import { OpenStreams } from './api/open-streams.js';
 import { OwnedTasks } from './api/owned-tasks.js';
@@ -55,6 +56,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AsyncTaskErrorsFilter },
         OwnedTasks,
         OpenStreams,
+        FollowQuota,
         TaskQueries,
         TaskStatsQueries,
         NodeLoadHistory,

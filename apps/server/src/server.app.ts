@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdir } from 'node:fs/promises';
 import { AppModule } from './app.module.js';
+import { securityHeaders } from './security-headers.js';
 import type { ServerConfig } from './server.config.js';
 
 /**
@@ -18,6 +19,7 @@ export async function createServerApp(config: ServerConfig, logger?: LogLevel[] 
     ...(logger !== undefined ? { logger } : {}),
   });
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.enableShutdownHooks();
   return app;
 }

@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { RetentionOptions } from '@sfc/async-task';
 import { parseTokens, type TokenTable } from './auth/token-table.js';
+import type { DownloadPolicy } from './tasks/guarded-http.js';
 
 /** The reference server's settings, all from the environment (with development defaults). */
 export interface ServerConfig {
@@ -10,8 +12,12 @@ export interface ServerConfig {
   /** `false` = API-only node: it submits and controls tasks but runs none. */
   worker: boolean;
   prefix: string;
-  /** Absolute folder where sample tasks read and write files (downloads, transcodes). */
+  /** Absolute folder where sample tasks read and write files (downloads, transcodes), one sub-folder per user. */
   dataDir: string;
+  /** What downloads may reach (DOWNLOAD_ALLOW_PRIVATE), how much (DOWNLOAD_MAX_BYTES) and for how long (DOWNLOAD_TIMEOUT_MS). */
+  download: DownloadPolicy;
+  /** Followed logs (`?follow=1`) one user may hold open on this node (FOLLOWS_PER_USER); more answer 429. */
+  followsPerUser: number;
   /** Bearer token → caller. */
   tokens: TokenTable;
   /** True when TOKENS was unset and the development tokens are in use (printed at start-up). */
@@ -37,6 +43,12 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     worker: (env.WORKER ?? 'true') !== 'false',
     prefix: env.ASYNC_TASK_PREFIX ?? 'async-task',
     dataDir: resolve(env.DATA_DIR ?? '.data'),
+    download: {
+      allowPrivate: readAddressList(env.DOWNLOAD_ALLOW_PRIVATE),
+      maxBytes: readWhole(env, 'DOWNLOAD_MAX_BYTES', 1024 ** 3),
+      timeoutMs: readWhole(env, 'DOWNLOAD_TIMEOUT_MS', 10 * 60 * 1000),
+    },
+    followsPerUser: readWhole(env, 'FOLLOWS_PER_USER', 10),
     tokens: parseTokens(env.TOKENS || DEV_TOKENS),
     devTokens,
     retention: readRetention(env),
@@ -54,6 +66,28 @@ function readRetention(env: NodeJS.ProcessEnv): RetentionOptions | undefined {
   if (Object.keys(maxAgeMs).length === 0) return undefined;
   const intervalMs = number('RETENTION_INTERVAL_MS');
   return { maxAgeMs, ...(intervalMs === undefined ? {} : { intervalMs }) };
+}
+
+function readWhole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1, got "${text}"`);
+  return value;
+}
+
+/** `10.0.0.5,192.168.1.0/24,::1`: addresses or CIDR ranges, checked here so a typo fails at start-up. */
+function readAddressList(text: string | undefined): string[] {
+  const entries = (text ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error(`DOWNLOAD_ALLOW_PRIVATE entry "${entry}" is not an IP address or CIDR range (like 10.0.0.0/8)`);
+    }
+  }
+  return entries;
 }
 
 /** Injection token of the ServerConfig. */

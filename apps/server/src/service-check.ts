@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { redactUrl } from './common/redact-url.js';
 
 const HOW_TO_START = 'Start the services with `docker compose up -d` (or point REDIS_URL / MYSQL_URL at running ones).';
 
@@ -14,13 +15,13 @@ export async function checkServices(redisUrl: string, mysqlUrl: string): Promise
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis is not reachable at ${redisUrl} (${(error as Error).message}). ${HOW_TO_START}`);
+    throw new Error(`Redis is not reachable at ${redactUrl(redisUrl)} (${(error as Error).message}). ${HOW_TO_START}`);
   } finally {
     redis.disconnect();
   }
   const url = new URL(mysqlUrl);
   const database = decodeURIComponent(url.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`MYSQL_URL must name a database (letters, digits, _), got "${mysqlUrl}"`);
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`MYSQL_URL must name a database (letters, digits, _), got "${redactUrl(mysqlUrl)}"`);
   url.pathname = '/';
   const server = new DataSource({ type: 'mysql', url: url.toString(), connectTimeout: 3000 });
   try {

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { AsyncTaskRecord, AsyncTaskStatus } from '@sfc/async-task';
 
 /** Tasks not ended yet: waiting, running, or between attempts. */
 export const ACTIVE_STATUSES = [AsyncTaskStatus.WAITING, AsyncTaskStatus.RUNNING, AsyncTaskStatus.OFFLINE];
+
+/** What live events need to know about a task besides its status. */
+export type TaskSubject = Pick<AsyncTaskRecord, 'id' | 'name' | 'taskType' | 'uid'>;
 
 export interface StatusTypeCount {
   status: number;
@@ -20,25 +23,34 @@ export interface TypeDurations {
 }
 
 /**
- * Read-only queries over `async_task_record` that the library has no call for: what changed lately
- * (for live events) and aggregates (for metrics). Uses the app's own DataSource.
+ * Read-only queries over `async_task_record` that the library has no call for: active tasks and
+ * owners (for live events) and aggregates (for metrics). Uses the app's own DataSource.
  */
 @Injectable()
 export class TaskQueries {
   constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
 
-  /**
-   * Tasks that are active or changed within the last `windowSeconds` by the database's clock (status
-   * changes are stamped by the database, so no clock skew with this process), most recent first.
-   */
-  recentlyActive(windowSeconds: number, limit: number): Promise<AsyncTaskRecord[]> {
-    return this.records
+  /** Active tasks (of `uid`, exactly, or of everyone), newest first. */
+  activeTasks(uid: string | undefined, limit: number): Promise<AsyncTaskRecord[]> {
+    const query = this.records
       .createQueryBuilder('task')
-      .where('task.status IN (:...active)', { active: ACTIVE_STATUSES })
-      .orWhere('task.updated_at >= CURRENT_TIMESTAMP(3) - INTERVAL :window SECOND', { window: windowSeconds })
-      .orderBy('task.updated_at', 'DESC')
-      .limit(limit)
-      .getMany();
+      .select(['task.id', 'task.name', 'task.taskType', 'task.uid', 'task.status', 'task.attempt', 'task.retryCount', 'task.failedReason', 'task.runAfter'])
+      .where('task.status IN (:...active)', { active: ACTIVE_STATUSES });
+    if (uid !== undefined) query.andWhere('task.uid = :uid AND CAST(task.uid AS BINARY) = CAST(:uid AS BINARY)', { uid });
+    return query.orderBy('task.created_at', 'DESC').limit(limit).getMany();
+  }
+
+  /** Owner, name and type of these tasks (those that exist). */
+  subjects(ids: string[]): Promise<TaskSubject[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.records.find({ select: { id: true, name: true, taskType: true, uid: true }, where: { id: In(ids) } });
+  }
+
+  /** Which of these task ids belong to `uid` (exactly, case included). */
+  async ownedAmong(ids: string[], uid: string): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.records.find({ select: { id: true, uid: true }, where: { id: In(ids) } });
+    return new Set(rows.filter((row) => row.uid === uid).map((row) => row.id));
   }
 
   async countByStatusAndType(): Promise<StatusTypeCount[]> {

@@ -28,6 +28,8 @@ import { RedisConnections } from './redis/redis-connections.js';
 import { LiveLogArchiver } from './task-log/live-log.archiver.js';
 import { LiveLogWriter } from './task-log/live-log.writer.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
+import { LogFollowReader } from './task-log/log-follow.reader.js';
+import { TaskEventFeed } from './cluster/task-event.feed.js';
 import { TaskLogStore } from './task-log/task-log.store.js';
 import { TaskAttemptRunner } from './executor/task-attempt.runner.js';
 import { AttemptEndPolicy } from './policies/attempt-end.policy.js';
@@ -71,6 +73,8 @@ import { TaskPruner } from './retention/task.pruner.js';
     LiveLogWriter,
     LiveLogArchiver,
     TaskLogReader,
+    LogFollowReader,
+    TaskEventFeed,
     ProgressStore,
     ProgressSampler,
     TaskQueues,

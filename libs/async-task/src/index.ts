@@ -5,6 +5,7 @@ export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './enums/async-ta
 export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export { BaseAsyncTask } from './task/base-async-task.js';
 export type { AsyncTask } from './task/async-task.interface.js';
+export type { AsyncTaskEvent, AsyncTaskEventSubject } from './interfaces/async-task-event.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 export type { SubmitAsyncTaskInput } from './interfaces/submit-async-task-input.interface.js';

@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import { AsyncTaskNotFoundError, AsyncTaskStatus } from '../src/index.js';
 import { RedisConnections } from '../src/redis/redis-connections.js';
 import { LiveLog } from '../src/task-log/live-log.js';
+import { LogFollowReader } from '../src/task-log/log-follow.reader.js';
 import { TaskGate, testTaskFactory } from '../../../test/support/log-tasks.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { TestDatabase } from '../../../test/support/test-database.js';
@@ -87,17 +88,19 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
 
   it('follows: delivers lines as they are written and ends when the task ends', async () => {
     await node('node-a');
-    const { manager: b } = await node('node-b', false);
+    const { manager: b, app: nodeB } = await node('node-b', false);
     const { id } = await b.submitAsyncTask({ name: 'talk', taskType: 'talk', params: { lines: 10, everyMs: 100 } });
     const { seen, ended } = collect(await b.getTaskLog(id, true, { follow: true }));
     const quitter = collect(await b.getTaskLog(id, true, { follow: true }));
-    // Each follower holds a Redis connection of its own, and gives it back when its stream ends or is destroyed.
+    // All followers of a node share one reader and its one Redis connection; a destroyed follower leaves it.
     const followerConnections = async () =>
       String(await redis.client('LIST')).split('\n').filter((line: string) => line.includes(`name=${prefix}:node-b:log-follower`)).length;
-    await waitFor('both followers to block for lines', async () => (await followerConnections()) === 2);
+    const reader = nodeB.get(LogFollowReader);
+    await waitFor('both followers to block for lines', () => reader.waiting === 2);
+    expect(await followerConnections()).toBe(1);
     await waitFor('line 2 through the second follower', () => quitter.seen.text.includes('line 2 of attempt 1'));
     await new Promise<void>((resolve) => quitter.stream.destroy().once('close', resolve));
-    await waitFor('the destroyed follower to close its connection', async () => (await followerConnections()) === 1);
+    await waitFor('the destroyed follower to leave the reader', () => reader.waiting <= 1);
 
     await waitFor('line 10 through the follower', () => seen.text.includes('line 10 of attempt 1'));
     // Line 1 reached node B long before line 10 was written: lines come as they are written.
@@ -115,7 +118,8 @@ describe('task logs, live from any node (real Redis and MySQL)', () => {
       ...Array.from({ length: 10 }, (_, i) => `line ${i + 1} of attempt 1`),
       'done',
     ]);
-    await waitFor('the ended follower to close its connection', async () => (await followerConnections()) === 0);
+    await waitFor('the ended follower to leave the reader', () => reader.waiting === 0);
+    expect(await followerConnections()).toBe(1);
   }, 30_000);
 
   it('keeps each attempt under its header across a handover, and follows into the new attempt', async () => {

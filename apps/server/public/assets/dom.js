@@ -8,6 +8,8 @@ export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
     if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    // Through the style object, not the attribute: the page's CSP refuses inline style attributes.
+    else if (key === 'style') node.style.cssText = value;
     else node.setAttribute(key, value);
   }
   node.append(...children);

@@ -3,12 +3,14 @@ import type { Response } from 'express';
 import { AsyncTaskManager } from '@sfc/async-task';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
+import { FollowQuota } from './follow-quota.js';
 import { OpenStreams } from './open-streams.js';
 import { OwnedTasks } from './owned-tasks.js';
 
 /**
  * `GET /api/tasks/:id/log` as text/plain, streamed from the library (never read whole):
- * `?history=0` for the latest attempt only, `?follow=1` to keep the response open until the task ends.
+ * `?history=0` for the latest attempt only, `?follow=1` to keep the response open until the task ends
+ * (at most FOLLOWS_PER_USER at once per user and node; more answer 429).
  */
 @Controller('api/tasks')
 export class TaskLogController {
@@ -16,6 +18,7 @@ export class TaskLogController {
     private readonly manager: AsyncTaskManager,
     private readonly owned: OwnedTasks,
     private readonly streams: OpenStreams,
+    private readonly quota: FollowQuota,
   ) {}
 
   @Get(':id/log')
@@ -28,11 +31,21 @@ export class TaskLogController {
   ): Promise<void> {
     await this.owned.get(caller, id);
     const following = isOn(follow, false);
-    const log = await this.manager.getTaskLog(id, isOn(history, true), { follow: following });
+    const release = following ? this.quota.take(caller.uid) : () => {};
+    let log;
+    try {
+      log = await this.manager.getTaskLog(id, isOn(history, true), { follow: following });
+    } catch (error) {
+      release();
+      throw error;
+    }
     response.status(200).type('text/plain; charset=utf-8');
     // Followers must see each line as it comes: no proxy buffering, no waiting for a full chunk.
     if (following) response.setHeader('X-Accel-Buffering', 'no').setHeader('Cache-Control', 'no-cache').flushHeaders();
-    this.streams.add(response, () => log.destroy());
+    this.streams.add(response, () => {
+      release();
+      log.destroy();
+    });
     log.on('error', () => response.end());
     log.pipe(response);
   }

@@ -3,6 +3,7 @@ import { AsyncTaskManager } from '@sfc/async-task';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
+import { userFolder } from '../tasks/user-folder.js';
 import { readListQuery } from './list-tasks.query.js';
 import { OwnedTasks } from './owned-tasks.js';
 import { readSubmitBody } from './submit-task.body.js';
@@ -18,7 +19,7 @@ export class TasksController {
 
   @Post()
   submit(@Caller() caller: CallerIdentity, @Body() body: unknown) {
-    return this.manager.submitAsyncTask({ ...readSubmitBody(body, this.config.dataDir), uid: caller.uid });
+    return this.manager.submitAsyncTask({ ...readSubmitBody(body, userFolder(this.config.dataDir, caller.uid)), uid: caller.uid });
   }
 
   @Get()

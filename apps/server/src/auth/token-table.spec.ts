@@ -8,7 +8,10 @@ describe('parseTokens', () => {
     expect(table.size).toBe(3);
   });
 
-  it.each(['short=al', 'alice-token', 'alice-token=', 'alice-token=al ice', 'a-token-1=x,a-token-1=y', ' , '])('refuses %j', (spec) => {
+  it.each([
+    'short=al', 'alice-token', 'alice-token=', 'alice-token=al ice', 'a-token-1=x,a-token-1=y', ' , ',
+    'alice-token=..', 'alice-token=.hidden', 'user-token=admin', 'user-token=ADMIN', 'alice-token=alice,alice2-token=ALICE',
+  ])('refuses %j', (spec) => {
     expect(() => parseTokens(spec)).toThrow(/TOKENS/);
   });
 });

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
 import { Public } from '../auth/public.decorator.js';
+import { withinDeadline } from '../common/within-deadline.js';
 import { ACTIVE_STATUSES, TaskQueries } from '../task-queries.js';
 import { PrometheusText } from './prometheus-text.js';
 
@@ -8,6 +9,7 @@ import { PrometheusText } from './prometheus-text.js';
  * `GET /metrics` in Prometheus text format: tasks by status and type and run times (from MySQL, so
  * every node reports the same cluster-wide figures), queue depth per type, retries and timeouts per
  * type and rows deleted by retention (the library's cluster-wide counters), and each node's load.
+ * Answers 503 rather than hanging while Redis or MySQL is away.
  */
 @Controller('metrics')
 export class MetricsController {
@@ -21,11 +23,11 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
     const [counts, durations, nodes, policyCounts, pruned] = await Promise.all([
-      this.queries.countByStatusAndType(),
-      this.queries.durationsByType(),
-      this.manager.listNodes(),
-      this.manager.getPolicyCounts(),
-      this.manager.getRetentionCounts(),
+      withinDeadline('MySQL', this.queries.countByStatusAndType()),
+      withinDeadline('MySQL', this.queries.durationsByType()),
+      withinDeadline('Redis', this.manager.listNodes()),
+      withinDeadline('Redis', this.manager.getPolicyCounts()),
+      withinDeadline('Redis', this.manager.getRetentionCounts()),
     ]);
     const depth = new Map<string, number>();
     for (const { status, taskType, count } of counts) {

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 
 export interface RunOptions {
+  /** Working folder of the process. */
+  cwd?: string;
   /** Aborting kills the process with SIGKILL; the promise settles only once it has exited. */
   signal: AbortSignal;
   onStdout?: (text: string) => void;
@@ -17,7 +19,7 @@ export interface RunOptions {
 export function runProcess(command: string, args: string[], options: RunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     options.signal.throwIfAborted();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderrTail = '';
     const kill = () => child.kill('SIGKILL');

@@ -6,8 +6,8 @@ import { parseTranscodeParams, TranscodeTaskFactory } from './transcode.task.js'
 
 export interface SampleTask {
   factory: Type<AsyncTaskFactory>;
-  /** Throws a message for the submitter when params are unusable; the same check the factory makes. */
-  checkParams(params: string, dataDir: string): unknown;
+  /** Throws a message for the submitter when params are unusable; the same check the factory makes. `folder`: the submitter's own. */
+  checkParams(params: string, folder: string): unknown;
   /** CPU budget a task of this type takes unless the submitter says otherwise (one core = 100). */
   cpuOverhead: number;
 }

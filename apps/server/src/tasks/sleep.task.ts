@@ -18,11 +18,21 @@ export class SleepTask extends BaseAsyncTask {
   }
 }
 
+/** The longest nap a user may ask for: a day. */
+export const MAX_SLEEP_MS = 24 * 3600 * 1000;
+
 /** Params: `{"ms": 5000}` or just `5000`. */
 export function parseSleepParams(params: string): { ms: number } {
-  const value: unknown = JSON.parse(params || '0');
+  let value: unknown;
+  try {
+    value = JSON.parse(params || '0');
+  } catch {
+    throw new Error('sleep params must be JSON like {"ms": 5000}');
+  }
   const ms = typeof value === 'number' ? value : (value as { ms?: unknown })?.ms;
-  if (!Number.isSafeInteger(ms) || (ms as number) < 0) throw new Error(`sleep needs a whole number of milliseconds ≥ 0, got ${params}`);
+  if (!Number.isSafeInteger(ms) || (ms as number) < 0 || (ms as number) > MAX_SLEEP_MS) {
+    throw new Error(`sleep needs a whole number of milliseconds from 0 to ${MAX_SLEEP_MS}, got ${params.slice(0, 100)}`);
+  }
   return { ms: ms as number };
 }
 

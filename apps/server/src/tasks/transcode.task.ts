@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
-import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog } from '@sfc/async-task';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, extname, relative, sep } from 'node:path';
+import { AsyncTaskFactory, BaseAsyncTask, type AsyncTask, type AsyncTaskLog, type AsyncTaskRecord } from '@sfc/async-task';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
 import { runProcess } from './child-process.js';
 import { resolveDataPath } from './data-path.js';
 import { FfmpegProgressParser } from './ffmpeg-progress.js';
+import { TaskFailure } from './task-failure.js';
 import { parseParamsObject } from './task-params.js';
+import { userFolder } from './user-folder.js';
 
 /** Encoder settings per output container: quick presets that suit a demo on a small machine. */
 const CODECS: Record<string, string[]> = {
@@ -14,6 +16,16 @@ const CODECS: Record<string, string[]> = {
   '.mkv': ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-c:a', 'aac'],
   '.webm': ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus'],
 };
+
+/** Inputs must be plain media files of these kinds: no playlists (.m3u8, .txt concat lists), nothing that names other files. */
+const INPUT_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi'];
+
+/**
+ * ffmpeg and ffprobe may open only local files (no http:, concat:, …) with these demuxers, whatever
+ * the file's name says: a playlist renamed clip.mp4 is detected as HLS by its content and refused,
+ * so it cannot pull in files from outside the owner's folder.
+ */
+const INPUT_GUARDS = ['-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska,webm,avi'];
 
 export interface TranscodeParams {
   input: string;
@@ -26,11 +38,12 @@ export interface TranscodeParams {
 
 const EXAMPLE = '{"input": "clip.mov", "output": "clip-360.mp4", "height"?: 360, "realtime"?: false}';
 
-/** Checks params, including that both files stay inside the data folder. */
-export function parseTranscodeParams(params: string, dataDir: string): TranscodeParams & { inputPath: string; outputPath: string } {
+/** Checks params, including that both files stay inside the owner's folder and the input is a plain media file. */
+export function parseTranscodeParams(params: string, folder: string): TranscodeParams & { inputPath: string; outputPath: string } {
   const value = parseParamsObject('transcode', params, EXAMPLE);
-  const inputPath = resolveDataPath(dataDir, value.input, 'transcode input');
-  const outputPath = resolveDataPath(dataDir, value.output, 'transcode output');
+  const inputPath = resolveDataPath(folder, value.input, 'transcode input');
+  const outputPath = resolveDataPath(folder, value.output, 'transcode output');
+  if (!INPUT_EXTENSIONS.includes(extname(inputPath).toLowerCase())) throw new Error(`transcode input must be a media file ending in ${INPUT_EXTENSIONS.join(', ')}`);
   if (inputPath === outputPath) throw new Error('transcode output must differ from its input');
   const container = extname(outputPath).toLowerCase();
   if (!CODECS[container]) throw new Error(`transcode output must end in ${Object.keys(CODECS).join(', ')}`);
@@ -46,17 +59,20 @@ export function parseTranscodeParams(params: string, dataDir: string): Transcode
 export class TranscodeTask extends BaseAsyncTask {
   constructor(
     params: string,
-    private readonly dataDir: string,
+    private readonly folder: string,
   ) {
     super(params);
   }
 
   protected async run(log: AsyncTaskLog, abort: AbortSignal): Promise<void> {
-    const { input, output, height, realtime, inputPath, outputPath } = parseTranscodeParams(this.params, this.dataDir);
+    const { input, output, height, realtime, inputPath, outputPath } = parseTranscodeParams(this.params, this.folder);
     // ffmpeg writes beside the target (same container, so it can tell the format) and it is renamed at the end.
     const partial = outputPath.replace(/(\.[^.]+)$/, '.part$1');
+    // ffmpeg runs in the owner's folder on relative names, so what it prints names no server path.
+    const inFolder = (path: string) => `./${relative(this.folder, path)}`;
     try {
-      const durationMs = await probeDurationMs(inputPath, abort);
+      await this.checkInput(input, inputPath);
+      const durationMs = await probeDurationMs(inFolder(inputPath), this.folder, abort);
       this.progress.setTotal(durationMs).setLoaded(0);
       log.info(`Transcoding ${input} (${(durationMs / 1000).toFixed(1)} s) to ${output} at ${height}p${realtime ? ', real time' : ''}`);
       await mkdir(dirname(outputPath), { recursive: true });
@@ -66,25 +82,33 @@ export class TranscodeTask extends BaseAsyncTask {
       const args = [
         ...['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-y'],
         ...(realtime ? ['-re'] : []),
-        ...['-i', inputPath, '-vf', `scale=-2:${height}`, ...CODECS[extname(outputPath).toLowerCase()]],
-        ...['-progress', 'pipe:1', partial],
+        ...INPUT_GUARDS,
+        ...['-i', inFolder(inputPath), '-vf', `scale=-2:${height}`, ...CODECS[extname(outputPath).toLowerCase()]],
+        ...['-progress', 'pipe:1', inFolder(partial)],
       ];
-      await runProcess('ffmpeg', args, { signal: abort, stderr: log, onStdout: (text) => parser.push(text) });
+      await runProcess('ffmpeg', args, { cwd: this.folder, signal: abort, stderr: log, onStdout: (text) => parser.push(text) });
       await rename(partial, outputPath);
       this.progress.setLoaded(durationMs);
       log.info(`Wrote ${output}`);
     } catch (error) {
       await rm(partial, { force: true });
-      throw error;
+      throw TaskFailure.from(error, this.folder);
     }
+  }
+
+  /** A regular file that really is in the owner's folder (no link out of it), named as the owner named it in any error. */
+  private async checkInput(input: string, inputPath: string): Promise<void> {
+    const [real, folder] = await Promise.all([realpath(inputPath).catch(() => undefined), realpath(this.folder).catch(() => undefined)]);
+    if (!real || !folder || !(await stat(real)).isFile()) throw new TaskFailure(`transcode input ${input} is not a file in your folder`);
+    if (!real.startsWith(`${folder}${sep}`)) throw new TaskFailure(`transcode input ${input} leads outside your folder`);
   }
 }
 
 /** The input's duration from ffprobe, in milliseconds. */
-async function probeDurationMs(inputPath: string, signal: AbortSignal): Promise<number> {
-  const out = await runProcess('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', inputPath], { signal });
+async function probeDurationMs(input: string, cwd: string, signal: AbortSignal): Promise<number> {
+  const out = await runProcess('ffprobe', ['-v', 'error', ...INPUT_GUARDS, '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', input], { cwd, signal });
   const seconds = Number.parseFloat(out.trim());
-  if (!(seconds > 0)) throw new Error(`ffprobe found no duration in ${inputPath} (got "${out.trim()}")`);
+  if (!(seconds > 0)) throw new Error(`ffprobe found no duration in ${input} (got "${out.trim()}")`);
   return Math.round(seconds * 1000);
 }
 
@@ -93,9 +117,14 @@ async function probeDurationMs(inputPath: string, signal: AbortSignal): Promise<
 export class TranscodeTaskFactory implements AsyncTaskFactory {
   constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {}
 
-  createTask(params: string): AsyncTask {
-    parseTranscodeParams(params, this.config.dataDir);
-    return new TranscodeTask(params, this.config.dataDir);
+  createTask(params: string, record: AsyncTaskRecord): AsyncTask {
+    try {
+      const folder = userFolder(this.config.dataDir, record.uid);
+      parseTranscodeParams(params, folder);
+      return new TranscodeTask(params, folder);
+    } catch (error) {
+      throw TaskFailure.from(error, this.config.dataDir);
+    }
   }
 
   getTaskType(): string {

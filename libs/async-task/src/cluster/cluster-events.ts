@@ -3,10 +3,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { RedisConnections } from '../redis/redis-connections.js';
+import type { AsyncTaskEvent } from '../interfaces/async-task-event.interface.js';
 
-/** Messages every node of the cluster receives. */
+/** Messages every node of the cluster receives; a node's progress samples of one second travel together. */
 export type ClusterEvent =
-  | { kind: 'exit'; taskId: string; status: AsyncTaskStatus }
+  | Extract<AsyncTaskEvent, { kind: 'exit' }>
+  | Extract<AsyncTaskEvent, { kind: 'retry' }>
+  | { kind: 'progress'; samples: Array<Omit<Extract<AsyncTaskEvent, { kind: 'progress' }>, 'kind'>> }
   | { kind: 'interrupt'; taskId: string };
 
 /** How long exit events wait for company before they are published together. */

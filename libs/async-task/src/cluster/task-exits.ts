@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { ClusterEvents } from './cluster-events.js';
+import { subjectOf } from './task-event-subject.js';
 
 /**
  * The exit protocol: the one publisher of "this task has ended" (its runner, a cancel while queued,
@@ -10,9 +12,28 @@ import { ClusterEvents } from './cluster-events.js';
 export class TaskExits {
   constructor(private readonly events: ClusterEvents) {}
 
-  /** Tells every node that the task ended in `status` (a final status, recorded already). */
-  announce(taskId: string, status: AsyncTaskStatus): Promise<void> {
-    return this.events.publish({ kind: 'exit', taskId, status });
+  /**
+   * Tells every node that the task ended in `status` (a final status, recorded already). The record's
+   * owner, name and type ride along, so live views can filter ends without reading MySQL.
+   */
+  announce(taskId: string, status: AsyncTaskStatus, record?: Partial<Pick<AsyncTaskRecord, 'uid' | 'name' | 'taskType'>>): Promise<void> {
+    return this.events.publish({ kind: 'exit', status, ...subjectOf(taskId, record) });
+  }
+
+  /** Tells every node that an attempt failed and the task waits for its retry (WAITING until `runAfter`). */
+  announceRetry(
+    record: Pick<AsyncTaskRecord, 'id' | 'attempt' | 'retryCount'> & Partial<Pick<AsyncTaskRecord, 'uid' | 'name' | 'taskType'>>,
+    runAfter: Date,
+    failedReason: string | null,
+  ): Promise<void> {
+    return this.events.publish({
+      kind: 'retry',
+      ...subjectOf(record.id, record),
+      attempt: record.attempt,
+      retryCount: record.retryCount + 1,
+      runAfter: runAfter.toISOString(),
+      failedReason,
+    });
   }
 
   /** Calls `listener` for every task end announced on any node; resolves once listening. Returns the unsubscribe function. */

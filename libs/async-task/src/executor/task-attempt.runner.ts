@@ -3,6 +3,7 @@ import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { subjectOf } from '../cluster/task-event-subject.js';
 import { TaskExits } from '../cluster/task-exits.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { Execution } from './execution.js';
@@ -74,7 +75,7 @@ export class TaskAttemptRunner {
     let thrown: unknown;
     try {
       execution.task = await execution.factory.createTask(record.params, record);
-      this.progress.track(execution.taskId, record.attempt, execution.task);
+      this.progress.track(execution.taskId, record.attempt, execution.task, subjectOf(execution.taskId, record));
       const task = execution.task;
       if (!execution.interrupted && (await executeWithin(policy.timeoutMs, execution.abort, () => task.execute(log, execution.abort.signal)))) {
         status = AsyncTaskStatus.FAILED;
@@ -159,8 +160,8 @@ export class TaskAttemptRunner {
         return;
       }
       // A retry can still end CANCELLED: an interrupt accepted while it was written wins.
-      if (verdict.kind === 'retry' && recorded === AsyncTaskStatus.WAITING) await this.queueRetry(execution, record, verdict.runAfter);
-      else await this.exits.announce(taskId, recorded);
+      if (verdict.kind === 'retry' && recorded === AsyncTaskStatus.WAITING) await this.queueRetry(execution, record, verdict.runAfter, verdict.failedReason);
+      else await this.exits.announce(taskId, recorded, record);
     } catch (error) {
       this.logger.error(`Could not record the end of task ${taskId}: ${describeError(error)}`);
     }
@@ -171,17 +172,18 @@ export class TaskAttemptRunner {
    * and the failover scan republishes it). An interrupt that came while the retry was being written
    * still ends the task: CANCELLED now rather than after its backoff.
    */
-  private async queueRetry(execution: Execution, record: AsyncTaskRecord, runAfter: Date): Promise<void> {
+  private async queueRetry(execution: Execution, record: AsyncTaskRecord, runAfter: Date, failedReason: string | null): Promise<void> {
     const { taskId, attempt } = execution;
     this.counters.count('retries', record.taskType);
     if (execution.interrupted && (await this.records.cancelWaiting(taskId))) {
-      await this.exits.announce(taskId, AsyncTaskStatus.CANCELLED);
+      await this.exits.announce(taskId, AsyncTaskStatus.CANCELLED, record);
       return;
     }
     const delayMs = Math.max(0, runAfter.getTime() - Date.now());
     await this.queues
       .publish(record.taskType, { taskId, attempt, cpuOverhead: record.cpuOverhead }, record.priority, delayMs)
       .catch((error: unknown) => this.logger.warn(`Retry of task ${taskId} saved but not queued yet (${describeError(error)}); it will be republished`));
+    await this.exits.announceRetry(record, runAfter, failedReason);
   }
 }
 

@@ -45,7 +45,7 @@ export class LostAttemptRecovery {
     if (status === null) return false;
     this.logger.warn(`Task ${task.id} attempt ${task.attempt} was lost: ${how}; ${status === AsyncTaskStatus.FAILED ? `failed: ${reason}` : 'cancelled (interrupted by a user)'}`);
     await this.archiver.archive(task.id, task.attempt, task.executor);
-    await this.exits.announce(task.id, status);
+    await this.exits.announce(task.id, status, task);
     return true;
   }
 }

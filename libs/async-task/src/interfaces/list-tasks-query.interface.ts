@@ -1,5 +1,6 @@
 /** What `AsyncTaskManager.listTasks()` filters by, and the page it answers. */
 export interface ListTasksQuery {
+  /** Owner, matched exactly (case-sensitive, whatever the column's collation). */
   uid?: string | number;
   status?: number | number[];
   taskType?: string;

@@ -18,6 +18,7 @@ import { TaskQueues } from '../queue/task-queues.js';
 import { ScheduleService } from '../schedules/schedule.service.js';
 import { ScheduleTicker } from '../schedules/schedule.ticker.js';
 import { TaskPruner } from '../retention/task.pruner.js';
+import { LogFollowReader } from '../task-log/log-follow.reader.js';
 
 /**
  * Starts and stops the node's moving parts in the order that loses nothing. Start: the set-up checks
@@ -42,6 +43,7 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly schedules: ScheduleService,
     private readonly ticker: ScheduleTicker,
     private readonly pruner: TaskPruner,
+    private readonly followReader: LogFollowReader,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,6 +71,8 @@ export class AsyncTaskLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Its blocking read would hold QUIT back for seconds: dropped first.
+    this.followReader.close();
     await this.queues.closeAll();
     await this.redis.closeAll();
   }

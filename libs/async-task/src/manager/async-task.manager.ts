@@ -3,7 +3,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import { AsyncTaskStatus, isFinalStatus } from '../enums/async-task-status.enum.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { TaskEventFeed } from '../cluster/task-event.feed.js';
 import { TaskExits } from '../cluster/task-exits.js';
+import type { AsyncTaskEvent } from '../interfaces/async-task-event.interface.js';
 import { TaskInterrupts } from '../cluster/task-interrupts.js';
 import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { AsyncTaskNotFoundError } from '../errors/async-task-not-found.error.js';
@@ -55,6 +57,7 @@ export class AsyncTaskManager {
     private readonly queues: TaskQueues,
     private readonly registry: FactoryRegistry,
     private readonly exits: TaskExits,
+    private readonly eventFeed: TaskEventFeed,
     private readonly interrupts: TaskInterrupts,
     private readonly nodes: NodeRegistry,
     private readonly logReader: TaskLogReader,
@@ -182,7 +185,7 @@ export class AsyncTaskManager {
       }
       if (await this.records.cancelWaiting(taskId)) {
         await this.queues.remove(record.taskType, taskId, record.attempt);
-        await this.exits.announce(taskId, AsyncTaskStatus.CANCELLED);
+        await this.exits.announce(taskId, AsyncTaskStatus.CANCELLED, record);
         return { taskId, outcome: 'cancelled', status: AsyncTaskStatus.CANCELLED };
       }
       // It changed under us (claimed or finished meanwhile): look again.
@@ -250,6 +253,17 @@ export class AsyncTaskManager {
   /** What retention deleted across the cluster (for metrics). */
   getRetentionCounts(): Promise<RetentionCounts> {
     return this.pruneCounters.read();
+  }
+
+  /**
+   * Calls `listener` with the tasks' live events from every node of the cluster: a `progress` sample
+   * per running task about once a second, and an `exit` when a task ends (see AsyncTaskEvent). Events
+   * carry the task's owner, name and type where known, so a live view can filter them without reading
+   * MySQL. Resolves once listening; call the returned function to stop. Pub/sub delivers at most once:
+   * to be sure of an end, also read the record (waitForExit does both).
+   */
+  onTaskEvent(listener: (event: AsyncTaskEvent) => void): Promise<() => void> {
+    return this.eventFeed.listen(listener);
   }
 
   /**

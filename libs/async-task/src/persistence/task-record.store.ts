@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { In, Raw, type Repository } from 'typeorm';
 import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { Page } from '../interfaces/page.interface.js';
@@ -183,7 +183,8 @@ export class TaskRecordStore {
 
   async list(query: Required<Pick<ListTasksQuery, 'page' | 'size'>> & ListTasksQuery): Promise<Page<AsyncTaskRecord>> {
     const where: Record<string, unknown> = {};
-    if (query.uid !== undefined) where.uid = String(query.uid);
+    // Exact owner: MySQL's default collation would also match "ALICE" for "alice" (another user).
+    if (query.uid !== undefined) where.uid = Raw((column) => `${column} = :uid AND CAST(${column} AS BINARY) = CAST(:uid AS BINARY)`, { uid: String(query.uid) });
     if (query.taskType !== undefined) where.taskType = query.taskType;
     if (query.status !== undefined) where.status = Array.isArray(query.status) ? In(query.status) : query.status;
     const [items, total] = await this.records.findAndCount({

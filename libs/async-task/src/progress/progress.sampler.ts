@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { AsyncTask } from '../task/async-task.interface.js';
 import type { ProgressSnapshot } from '../task/progress-record.js';
+import { ClusterEvents, type ClusterEvent } from '../cluster/cluster-events.js';
+import type { AsyncTaskEventSubject } from '../interfaces/async-task-event.interface.js';
 import { computeSpeed, type LoadedSample } from './progress-speed.js';
 import { ProgressStore } from './progress.store.js';
 import { describeError } from '../util/describe-error.js';
@@ -16,6 +18,8 @@ const FINAL_WRITE_TIMEOUT_MS = 2000;
 
 interface TrackedTask {
   taskId: string;
+  /** Who the task belongs to, sent with its progress events. */
+  subject: AsyncTaskEventSubject;
   attempt: number;
   task: AsyncTask;
   previous: LoadedSample;
@@ -24,10 +28,14 @@ interface TrackedTask {
   stored: boolean;
 }
 
+type ProgressSamples = Extract<ClusterEvent, { kind: 'progress' }>['samples'];
+
 /**
  * Samples the progress of every task running on this node with one timer (not one per task),
- * computes its speed from the real time elapsed, and stores a copy for readers on any node.
- * Storing is best effort: a Redis outage is logged once and never disturbs the tasks.
+ * computes its speed from the real time elapsed, stores a copy for readers on any node, and
+ * announces each second's samples to the cluster in one message (live views listen to those
+ * instead of polling). Storing and announcing are best effort: a Redis outage is logged once and
+ * never disturbs the tasks.
  */
 @Injectable()
 export class ProgressSampler {
@@ -37,12 +45,15 @@ export class ProgressSampler {
   private writing = false;
   private failing = false;
 
-  constructor(private readonly progressStore: ProgressStore) {}
+  constructor(
+    private readonly progressStore: ProgressStore,
+    private readonly events: ClusterEvents,
+  ) {}
 
   /** Starts sampling an attempt's task; the node's timer runs while any task is tracked. */
-  track(taskId: string, attempt: number, task: AsyncTask): void {
+  track(taskId: string, attempt: number, task: AsyncTask, subject: AsyncTaskEventSubject = { taskId }): void {
     const loaded = Number(readProgress(task)?.loaded) || 0;
-    this.tracked.set(taskId, { taskId, attempt, task, previous: { loaded, at: performance.now() }, speed: 0, stored: false });
+    this.tracked.set(taskId, { taskId, subject, attempt, task, previous: { loaded, at: performance.now() }, speed: 0, stored: false });
     this.timer ??= setInterval(() => void this.sampleAll(), SAMPLE_INTERVAL_MS);
   }
 
@@ -58,6 +69,8 @@ export class ProgressSampler {
     const snapshot = this.sample(tracked);
     // A task that never reported progress (a quick one, typically) costs no Redis write at all.
     if (!snapshot || (!tracked.stored && snapshot.total === 0 && snapshot.loaded === 0)) return;
+    // Announced before the exit (which the runner publishes after this), so listeners see the final figures first.
+    this.announce([{ ...tracked.subject, attempt: tracked.attempt, progress: snapshot }]);
     await waitAtMost(this.save(tracked, snapshot), FINAL_WRITE_TIMEOUT_MS);
   }
 
@@ -67,14 +80,23 @@ export class ProgressSampler {
     this.writing = true;
     try {
       const writes: Array<Promise<void>> = [];
+      const samples: ProgressSamples = [];
       for (const tracked of this.tracked.values()) {
         const snapshot = this.sample(tracked);
-        if (snapshot) writes.push(this.save(tracked, snapshot));
+        if (!snapshot) continue;
+        writes.push(this.save(tracked, snapshot));
+        samples.push({ ...tracked.subject, attempt: tracked.attempt, progress: snapshot });
       }
+      // Queued at once, in order with the exits this node publishes later: no sample can follow its task's exit.
+      this.announce(samples);
       await Promise.all(writes);
     } finally {
       this.writing = false;
     }
+  }
+
+  private announce(samples: ProgressSamples): void {
+    if (samples.length > 0) this.events.publish({ kind: 'progress', samples }).catch(() => {}); // the stored copy is the record of truth
   }
 
   private sample(tracked: TrackedTask): ProgressSnapshot | undefined {

@@ -49,6 +49,12 @@ export function parseXreadReply(reply: unknown): StoredEntry[] {
   return entries;
 }
 
+/** Parses an XREAD reply for several keys into entries per key (keys without entries are absent). */
+export function parseXreadMultiReply(reply: unknown): Map<string, StoredEntry[]> {
+  const streams = (reply as Array<[string, unknown]> | null) ?? [];
+  return new Map(streams.map(([key, entries]) => [key, parseXreadReply([[key, entries]])]));
+}
+
 /** Redis' reply when an XADD id is not above the stream's last one: that entry is already stored. */
 export function isAlreadyStored(error: Error | null | undefined): boolean {
   return !!error && /equal or smaller than the target stream top item/i.test(error.message);

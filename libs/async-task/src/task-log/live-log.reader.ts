@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ClusterEvents } from '../cluster/cluster-events.js';
 import type { RedisConnections } from '../redis/redis-connections.js';
 import { parseXreadReply, type StoredEntry } from './live-log.entries.js';
+import type { LogFollowReader } from './log-follow.reader.js';
 
 /** Entries per read: with entries of at most ~64 KiB, a page stays around a MiB at worst. */
 const PAGE_ENTRIES = 16;
@@ -34,18 +35,17 @@ export class LiveLogCursor {
 }
 
 /**
- * What a following log stream holds while it is open: a connection of its own for blocking reads
- * (they would stall the shared one), and an ear for its task's exit so it ends without waiting for a
- * read to time out. Closed with the stream.
+ * What a following log stream holds while it is open: a place among the node's shared followed-log
+ * reader's waiters (see LogFollowReader), and an ear for its task's exit so it ends without waiting
+ * for a read to time out. Closed with the stream.
  */
 export class LogFollower {
-  private connection: Redis | undefined;
   private unsubscribe: () => void = () => {};
   private exitAnnounced = false;
   private wake: () => void = () => {};
 
   constructor(
-    private readonly redis: RedisConnections,
+    private readonly reader: LogFollowReader,
     private readonly events: ClusterEvents,
     private readonly taskId: string,
   ) {}
@@ -58,18 +58,15 @@ export class LogFollower {
     });
   }
 
-  /** Blocks up to `ms` for entries after `afterId`; returns empty at once when the exit is (or was) announced. */
+  /** Waits up to `ms` for entries after `afterId`; returns empty at once when the exit is (or was) announced. */
   async read(key: string, afterId: string, ms: number): Promise<StoredEntry[]> {
     if (this.takeExit()) return [];
-    this.connection ??= this.redis.open('log-follower');
-    const reading = this.connection.xread('COUNT', PAGE_ENTRIES, 'BLOCK', ms, 'STREAMS', key, afterId);
-    // If the exit wins, this read is abandoned; its entries are read again from `afterId`.
-    reading.catch(() => {});
-    const exited = new Promise<null>((resolve) => (this.wake = () => resolve(null)));
+    const exited = new AbortController();
+    this.wake = () => exited.abort();
     try {
-      const reply = await Promise.race([reading, exited]);
-      if (reply === null) this.takeExit();
-      return parseXreadReply(reply);
+      const entries = await this.reader.read(key, afterId, ms, exited.signal);
+      if (exited.signal.aborted) this.takeExit();
+      return entries;
     } finally {
       this.wake = () => {};
     }
@@ -77,8 +74,7 @@ export class LogFollower {
 
   close(): void {
     this.unsubscribe();
-    if (this.connection) this.redis.drop(this.connection);
-    this.connection = undefined;
+    this.wake();
   }
 
   private takeExit(): boolean {

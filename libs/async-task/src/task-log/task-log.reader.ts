@@ -8,6 +8,7 @@ import { TaskRecordStore } from '../persistence/task-record.store.js';
 import { LiveLogCursor, LogFollower } from './live-log.reader.js';
 import { formatAttemptHeader } from '../task/log-line.format.js';
 import { startReasonOf } from '../policies/attempt-end.policy.js';
+import { LogFollowReader } from './log-follow.reader.js';
 import { TaskLogStore } from './task-log.store.js';
 
 /** Longest wait of a follower's blocking read; it re-checks the task's record at least this often. */
@@ -26,11 +27,12 @@ export class TaskLogReader {
     private readonly records: TaskRecordStore,
     private readonly logs: TaskLogStore,
     private readonly events: ClusterEvents,
+    private readonly followReader: LogFollowReader,
   ) {}
 
   /** The caller has checked that the task exists. */
   open(taskId: string, withHistory: boolean, follow: boolean): Readable {
-    const follower = follow ? new LogFollower(this.redis, this.events, taskId) : undefined;
+    const follower = follow ? new LogFollower(this.followReader, this.events, taskId) : undefined;
     return Readable.from(this.read(taskId, withHistory, follower), { objectMode: false, encoding: 'utf8' });
   }
 
