@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AsyncTaskStatus } from '@sfc/async-task';
 import { generateClip, pidsMatching } from './support/media.js';
@@ -27,8 +28,14 @@ describe('reference server: retries, timeouts and rerun', () => {
 
   beforeAll(async () => {
     // 5 MiB in 64 KiB chunks every 25 ms: about 2 s.
-    [server, files] = await Promise.all([startTestServer(), startThrottledFileServer(5 * 1024 * 1024, 64 * 1024, 25)]);
-    await generateClip(join(server.config.dataDir, 'long.mp4'), 30, '160x120');
+    // The tests' file server is on 127.0.0.1, which downloads may reach only when allowed.
+    [server, files] = await Promise.all([
+      startTestServer({ download: { allowPrivate: ['127.0.0.1'], maxBytes: 1024 ** 3, timeoutMs: 60_000 } }),
+      startThrottledFileServer(5 * 1024 * 1024, 64 * 1024, 25),
+    ]);
+    // Each user's files live in their own folder (DATA_DIR/<uid>).
+    await mkdir(join(server.config.dataDir, 'bob'), { recursive: true });
+    await generateClip(join(server.config.dataDir, 'bob', 'long.mp4'), 30, '160x120');
   });
 
   afterAll(async () => {
@@ -111,8 +118,8 @@ describe('reference server: retries, timeouts and rerun', () => {
     expect(record).toMatchObject({ status: AsyncTaskStatus.FAILED, failedReason: 'timed out after 1200 ms' });
     expect(record.progress.loaded).toBeLessThan(files.size);
     await waitFor('the file server to see the socket closed', () => files.openResponses() === 0, 2000);
-    expect(existsSync(join(server.config.dataDir, 'slow.bin'))).toBe(false);
-    expect(existsSync(join(server.config.dataDir, 'slow.bin.part'))).toBe(false);
+    expect(existsSync(join(server.config.dataDir, 'bob', 'slow.bin'))).toBe(false);
+    expect(existsSync(join(server.config.dataDir, 'bob', 'slow.bin.part'))).toBe(false);
   });
 
   it('kills ffmpeg at the timeout: FAILED "timed out", no ffmpeg process and no partial file left', async () => {
@@ -124,7 +131,7 @@ describe('reference server: retries, timeouts and rerun', () => {
     const record = await ended(submitted.id, 10_000);
     expect(record).toMatchObject({ status: AsyncTaskStatus.FAILED, failedReason: 'timed out after 2500 ms' });
     expect(await pidsMatching(unique)).toEqual([]);
-    expect(existsSync(join(server.config.dataDir, `${unique}.part.mp4`))).toBe(false);
-    expect(existsSync(join(server.config.dataDir, `${unique}.mp4`))).toBe(false);
+    expect(existsSync(join(server.config.dataDir, 'bob', `${unique}.part.mp4`))).toBe(false);
+    expect(existsSync(join(server.config.dataDir, 'bob', `${unique}.mp4`))).toBe(false);
   });
 });
