@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AsyncTaskStatus } from '@sfc/async-task';
-import { ClusterFixture, FAST_FAILOVER, type TaskRun } from './support/cluster-fixture.js';
+import { ClusterFixture, FAST_FAILOVER, freshClusterPerTest, type TaskRun } from './support/cluster-fixture.js';
 import { TestDatabase } from './support/test-database.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -21,16 +21,7 @@ function expectNoOverlap(runs: TaskRun[], killedAt: Date): void {
 describe('cluster: retries across node processes killed with SIGKILL', () => {
   const database = new TestDatabase();
   let cluster: ClusterFixture;
-
-  beforeAll(async () => {
-    await database.create();
-    await ClusterFixture.prepare(database);
-  });
-  afterAll(() => database.drop());
-  beforeEach(() => {
-    cluster = new ClusterFixture(database);
-  });
-  afterEach(() => cluster.stop());
+  freshClusterPerTest(database, (fresh) => (cluster = fresh));
 
   const runsOf = async (id: string) => (await cluster.runs()).filter((run) => run.task_id === id);
   const finalWrites = async (id: string) =>

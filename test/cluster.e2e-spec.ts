@@ -1,5 +1,5 @@
 import { AsyncTaskStatus } from '@sfc/async-task';
-import { ClusterFixture, FAST_FAILOVER, type TaskRun } from './support/cluster-fixture.js';
+import { ClusterFixture, FAST_FAILOVER, freshClusterPerTest, type TaskRun } from './support/cluster-fixture.js';
 import { TestDatabase } from './support/test-database.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -7,16 +7,7 @@ import { waitFor } from './support/wait-for.js';
 describe('cluster: failover, shutdown and interrupts across node processes', () => {
   const database = new TestDatabase();
   let cluster: ClusterFixture;
-
-  beforeAll(async () => {
-    await database.create();
-    await ClusterFixture.prepare(database);
-  });
-  afterAll(() => database.drop());
-  beforeEach(() => {
-    cluster = new ClusterFixture(database);
-  });
-  afterEach(() => cluster.stop());
+  freshClusterPerTest(database, (fresh) => (cluster = fresh));
 
   it('finishes 200 tasks exactly once through a kill -9 and a SIGTERM, with no overlapping runs', async () => {
     const [killed, terminated] = await cluster.startNodes(['node-1', 'node-2', 'node-3'], { ...FAST_FAILOVER, maxLoad: 200 });

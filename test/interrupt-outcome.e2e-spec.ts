@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AsyncTaskStatus, type InterruptResult } from '@sfc/async-task';
-import { ClusterFixture, FAST_FAILOVER } from './support/cluster-fixture.js';
+import { ClusterFixture, FAST_FAILOVER, freshClusterPerTest } from './support/cluster-fixture.js';
 import { TestDatabase } from './support/test-database.js';
 
 // The answer of interrupt() and the task's final status agree, wherever in a task's life it lands:
@@ -8,16 +8,7 @@ import { TestDatabase } from './support/test-database.js';
 describe('interrupt: the answer and the outcome agree', () => {
   const database = new TestDatabase();
   let cluster: ClusterFixture;
-
-  beforeAll(async () => {
-    await database.create();
-    await ClusterFixture.prepare(database);
-  });
-  afterAll(() => database.drop());
-  beforeEach(() => {
-    cluster = new ClusterFixture(database);
-  });
-  afterEach(() => cluster.stop());
+  freshClusterPerTest(database, (fresh) => (cluster = fresh));
 
   it('every `interrupting` ends in CANCELLED and every `already-finished` names the final status, across 240 short tasks', async () => {
     await cluster.startNodes(['runner'], { ...FAST_FAILOVER, maxLoad: 1000 });

@@ -77,3 +77,19 @@ export class ClusterFixture {
     await this.control?.close();
   }
 }
+
+/**
+ * The frame of a cluster test file: `database` created and migrated once for the file (and dropped
+ * after it), and a fresh ClusterFixture for each test — handed to `use` — stopped after that test.
+ * Call it inside `describe`.
+ */
+export function freshClusterPerTest(database: TestDatabase, use: (cluster: ClusterFixture) => void): void {
+  let cluster: ClusterFixture | undefined;
+  beforeAll(async () => {
+    await database.create();
+    await ClusterFixture.prepare(database);
+  });
+  afterAll(() => database.drop());
+  beforeEach(() => use((cluster = new ClusterFixture(database))));
+  afterEach(() => cluster?.stop());
+}
