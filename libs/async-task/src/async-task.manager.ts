@@ -18,10 +18,12 @@ import type {
   WaitForExitResult,
 } from './interfaces/submit-async-task.interface.js';
 import { validateSubmission } from './submission.validator.js';
+import { validateBulkSubmission } from './bulk-submission.validator.js';
+import type { BulkSubmitAnswer } from './interfaces/bulk-submit.interface.js';
+import { newTaskRecord } from './new-task-record.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
-import { newTaskId } from './task-id.js';
 import type { ProgressRecord } from './progress-record.js';
 import { ProgressStore } from './progress/progress.store.js';
 import { TaskLogReader } from './task-log/task-log.reader.js';
@@ -79,46 +81,63 @@ export class AsyncTaskManager {
    */
   async submitAsyncTask(input: SubmitAsyncTaskInput): Promise<AsyncTaskRecord> {
     const valid = validateSubmission(input, this.options.maxParamsBytes);
+    const record = newTaskRecord(valid, new Date());
+    const notQueued = await this.save(record, valid.delayMs);
+    if (notQueued) this.logger.warn(messages.notQueuedYet(record.id, describeError(notQueued)));
+    return record;
+  }
+
+  /**
+   * Submits many tasks in one call: every task is checked first, then they are saved with multi-row
+   * statements and queued with one Redis round trip per batch of rows. Answers one BulkSubmitAnswer per
+   * task, in the order given: its record, or the error that refused it alone — a malformed task
+   * (InvalidAsyncTaskError naming `inputs[i]`) or a taken id (DuplicateTaskIdError; an id given twice
+   * in the call keeps its first task) is not saved, and the others are, exactly once. The call as a
+   * whole is refused, with nothing saved, when it is empty (InvalidAsyncTaskError) or holds more than
+   * MAX_BULK_SUBMIT_TASKS tasks or MAX_BULK_SUBMIT_BYTES bytes of params (BulkSubmissionTooLargeError).
+   */
+  async submitAsyncTasks(inputs: SubmitAsyncTaskInput[]): Promise<BulkSubmitAnswer[]> {
+    const checked = validateBulkSubmission(inputs, this.options.maxParamsBytes);
     const now = new Date();
-    const record = Object.assign(new AsyncTaskRecord(), {
-      id: valid.id ?? newTaskId(now.getTime()),
-      name: valid.name,
-      taskType: valid.taskType,
-      params: valid.params,
-      status: AsyncTaskStatus.WAITING,
-      attempt: 0,
-      offlineCount: 0,
-      cpuOverhead: valid.cpuOverhead,
-      priority: valid.priority,
-      uid: valid.uid,
-      executor: null,
-      failedReason: null,
-      createdAt: now,
-      runAfter: valid.delayMs > 0 ? new Date(now.getTime() + valid.delayMs) : null,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      interruptRequestedAt: null,
-      retries: valid.policy.retries ?? null,
-      backoff: valid.policy.backoff ? JSON.stringify(valid.policy.backoff) : null,
-      timeoutMs: valid.policy.timeoutMs ?? null,
-      retryCount: 0,
-      startReason: null,
-      startReasonAttempt: null,
-    } satisfies AsyncTaskRecord);
+    const ids = new Set<string>();
+    let notQueued = 0;
+    let notQueuedBecause: unknown;
+    const answers = await Promise.all(
+      checked.map(async (valid): Promise<BulkSubmitAnswer> => {
+        if (valid instanceof Error) return { ok: false, error: valid };
+        const record = newTaskRecord(valid, now);
+        // Decided before any write, in call order, so the first task with an id is the one saved.
+        if (ids.has(record.id)) return { ok: false, error: new DuplicateTaskIdError(record.id) };
+        ids.add(record.id);
+        try {
+          const failure = await this.save(record, valid.delayMs);
+          if (failure) [notQueued, notQueuedBecause] = [notQueued + 1, failure];
+          return { ok: true, record };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+        }
+      }),
+    );
+    // One line for the call, not one per task, when Redis refused a whole batch.
+    if (notQueued > 0) this.logger.warn(messages.bulkNotQueuedYet(notQueued, checked.length, describeError(notQueuedBecause)));
+    return answers;
+  }
+
+  /**
+   * Writes a new record and its first queue entry (batched with concurrent calls, see TaskSubmissions).
+   * Throws DuplicateTaskIdError for a taken id; answers the error that kept a saved record from being
+   * queued (the failover scan republishes it), or null.
+   */
+  private async save(record: AsyncTaskRecord, delayMs: number): Promise<unknown> {
     let notQueued: unknown;
     try {
-      notQueued = await this.submissions.submit(record, valid.delayMs);
+      notQueued = await this.submissions.submit(record, delayMs);
     } catch (error) {
       if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
       throw error;
     }
-    if (notQueued) {
-      // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
-      this.logger.warn(`Task ${record.id} saved but not queued yet (${describeError(notQueued)}); it will be republished`);
-    }
     this.typeWarnings.notice(record.taskType);
-    return record;
+    return notQueued;
   }
 
   /** Registers a factory at run time; this node starts receiving its task type at once. */

@@ -1,7 +1,7 @@
 // Public API of @sfc/async-task. Internals (stores, receivers, Redis key builders) stay private.
 export { AsyncTaskModule } from './async-task.module.js';
 export { AsyncTaskManager } from './async-task.manager.js';
-export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './async-task.constants.js';
+export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus, MAX_BULK_SUBMIT_BYTES, MAX_BULK_SUBMIT_TASKS } from './async-task.constants.js';
 export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export { BaseAsyncTask } from './base-async-task.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
@@ -14,6 +14,7 @@ export type {
   SubmitAsyncTaskInput,
   WaitForExitResult,
 } from './interfaces/submit-async-task.interface.js';
+export type { BulkSubmitAnswer } from './interfaces/bulk-submit.interface.js';
 export type { AsyncTaskNodeInfo } from './node-info.js';
 export type { BackoffPolicy, TaskPolicy } from './policies/task-policy.js';
 export type { TaskPolicyCounts } from './policies/policy-counters.js';

@@ -10,3 +10,4 @@ export * from './redis-unreachable.error.js';
 export * from './unrecoverable-task.error.js';
 export * from './task-timeout.error.js';
 export * from './task-not-ended.error.js';
+export * from './bulk-submission-too-large.error.js';
