@@ -11,5 +11,6 @@ export const CONTENDERS: Contender[] = [
   pgBoss(false),
   pgBoss(true),
   asyncTask(1),
+  asyncTask(1, true),
   asyncTask(2),
 ];

@@ -127,20 +127,26 @@ export const handWritten: Contender = {
   },
 };
 
-/** Contender 3 with one or two worker node processes; the parent submits through an API-only node. */
-export function asyncTask(nodes: number): Contender {
+/** Contender 3 with one or two worker node processes; the parent submits through an API-only node, one task per call or in bulk. */
+export function asyncTask(nodes: number, bulk = false): Contender {
   return {
-    id: `ours-${nodes}`,
-    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}`,
+    id: bulk ? 'ours-bulk' : `ours-${nodes}`,
+    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}${bulk ? ', bulk submitAsyncTasks' : ''}`,
     mode: 'async-task',
     nodes,
     database: 'mysql',
+    bulk,
     async openSubmitter(prefix, run) {
       const database = mysql(run);
       const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: REDIS_URL, prefix, worker: false });
       const manager = app.get(AsyncTaskManager);
+      const input = (name: string) => ({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 });
       return {
-        submit: async (name) => void (await manager.submitAsyncTask({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 })),
+        submit: async (name) => void (await manager.submitAsyncTask(input(name))),
+        async submitMany(name, count) {
+          const refused = (await manager.submitAsyncTasks(Array.from({ length: count }, () => input(name)))).find((answer) => !answer.ok);
+          if (refused && !refused.ok) throw refused.error;
+        },
         progress: () => progressFromDatabase(database),
         latenciesMs: () => latenciesFromDatabase(database),
         close: () => app.close(),
@@ -148,4 +154,3 @@ export function asyncTask(nodes: number): Contender {
     },
   };
 }
-

@@ -99,26 +99,39 @@ export class AsyncTaskManager {
   async submitAsyncTasks(inputs: SubmitAsyncTaskInput[]): Promise<BulkSubmitAnswer[]> {
     const checked = validateBulkSubmission(inputs, this.options.maxParamsBytes);
     const now = new Date();
+    const answers: BulkSubmitAnswer[] = [];
+    const toSave: Array<{ index: number; record: AsyncTaskRecord; delayMs: number }> = [];
     const ids = new Set<string>();
+    for (const [index, valid] of checked.entries()) {
+      if (valid instanceof Error) {
+        answers[index] = { ok: false, error: valid };
+        continue;
+      }
+      const record = newTaskRecord(valid, now);
+      // Decided before any write, in call order, so the first task with an id is the one saved.
+      if (ids.has(record.id)) {
+        answers[index] = { ok: false, error: new DuplicateTaskIdError(record.id) };
+        continue;
+      }
+      ids.add(record.id);
+      toSave.push({ index, record, delayMs: valid.delayMs });
+    }
     let notQueued = 0;
     let notQueuedBecause: unknown;
-    const answers = await Promise.all(
-      checked.map(async (valid): Promise<BulkSubmitAnswer> => {
-        if (valid instanceof Error) return { ok: false, error: valid };
-        const record = newTaskRecord(valid, now);
-        // Decided before any write, in call order, so the first task with an id is the one saved.
-        if (ids.has(record.id)) return { ok: false, error: new DuplicateTaskIdError(record.id) };
-        ids.add(record.id);
+    const writes = this.submissions.submitMany(toSave);
+    await Promise.all(
+      toSave.map(async ({ index, record }, position) => {
         try {
-          const failure = await this.save(record, valid.delayMs);
+          const failure = await writes[position];
           if (failure) [notQueued, notQueuedBecause] = [notQueued + 1, failure];
-          return { ok: true, record };
+          answers[index] = { ok: true, record };
         } catch (error) {
-          return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+          answers[index] = { ok: false, error: this.submitError(error, record) };
         }
       }),
     );
-    // One line for the call, not one per task, when Redis refused a whole batch.
+    for (const taskType of new Set(toSave.map(({ record }) => record.taskType))) this.typeWarnings.notice(taskType);
+    // One line for the call, not one per task, when Redis refused whole batches.
     if (notQueued > 0) this.logger.warn(messages.bulkNotQueuedYet(notQueued, checked.length, describeError(notQueuedBecause)));
     return answers;
   }
@@ -133,11 +146,16 @@ export class AsyncTaskManager {
     try {
       notQueued = await this.submissions.submit(record, delayMs);
     } catch (error) {
-      if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
-      throw error;
+      throw this.submitError(error, record);
     }
     this.typeWarnings.notice(record.taskType);
     return notQueued;
+  }
+
+  /** A failed insert as the caller should see it: a taken id is DuplicateTaskIdError. */
+  private submitError(error: unknown, record: AsyncTaskRecord): Error {
+    if (hasMysqlCode(error, 'ER_DUP_ENTRY')) return new DuplicateTaskIdError(record.id);
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   /** Registers a factory at run time; this node starts receiving its task type at once. */

@@ -48,6 +48,11 @@ export class TaskSubmissions {
     return this.batcher.write({ record, delayMs });
   }
 
+  /** submit() for many records at once (a bulk call): they fill whole batches. One answer per record, in order. */
+  submitMany(submissions: Array<{ record: AsyncTaskRecord; delayMs: number }>): Array<Promise<unknown>> {
+    return this.batcher.writeMany(submissions);
+  }
+
   private async saveAndQueue(items: Submission[]): Promise<Array<ItemOutcome<unknown>>> {
     const saved = await this.writes.insertMany(items.map((item) => item.record));
     const toQueue = items.filter((_, index) => 'value' in saved[index]);

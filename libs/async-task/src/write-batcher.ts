@@ -43,6 +43,16 @@ export class WriteBatcher<T, R> {
     });
   }
 
+  /**
+   * Writes many items that arrive together (a bulk call): all are queued before the first flush, so
+   * they fill whole batches instead of the first ones going alone. One promise per item, in order.
+   */
+  writeMany(items: T[]): Array<Promise<R>> {
+    const outcomes = items.map((item) => new Promise<R>((resolve, reject) => this.pending.push({ item, resolve, reject })));
+    this.next();
+    return outcomes;
+  }
+
   private next(): void {
     const { lingerMs = 0, lingerAfter = 2, maxBatch, maxInFlight } = this.limits;
     if (this.lingering) {
