@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
+import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import type { SubmitAsyncTaskInput } from '@sfc/async-task';
 import { readSubmitBody } from './submit-task.body.js';
 
@@ -22,7 +22,7 @@ export function readBulkBody(body: unknown, dataDir: string): BulkBodyItem[] {
   }
   if (tasks.length === 0) throw new BadRequestException('tasks must hold at least one task');
   if (tasks.length > BULK_MAX_TASKS) {
-    throw new HttpException(`tasks holds ${tasks.length} tasks, more than ${BULK_MAX_TASKS} per request: send several requests`, HttpStatus.PAYLOAD_TOO_LARGE);
+    throw new PayloadTooLargeException(`tasks holds ${tasks.length} tasks, more than ${BULK_MAX_TASKS} per request: send several requests`);
   }
   return tasks.map((task, index) => {
     try {
