@@ -2,7 +2,8 @@
 // Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS_URL, CLUSTER_PREFIX, CLUSTER_NODE_ID,
 // CLUSTER_OPTIONS (JSON AsyncTaskModule options), CLUSTER_LOG=verbose for all log levels. Sends
 // {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input}
-// or, in one submitAsyncTasks() call, {type:'submit-bulk', inputs}.
+// or, in one submitAsyncTasks() call, {type:'submit-bulk', inputs}; answers {type:'listSchedules'}
+// with its manager's listSchedules().
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -61,6 +62,14 @@ process.on('message', (message: { type?: string; requestId?: number; inputs?: Su
       process.send?.({ type: 'submitted-bulk', requestId: message.requestId, answers: reply });
     },
     (error: Error) => process.send?.({ type: 'submitted-bulk', requestId: message.requestId, error: error.message }),
+  );
+});
+// And read this node's view of the schedules: {type:'listSchedules'}.
+process.on('message', (message: { type?: string; requestId?: number }) => {
+  if (message.type !== 'listSchedules') return;
+  manager.listSchedules().then(
+    (schedules) => process.send?.({ type: 'schedules', requestId: message.requestId, schedules }),
+    (error: Error) => process.send?.({ type: 'schedules', requestId: message.requestId, error: error.message }),
   );
 });
 process.send?.({ type: 'ready', nodeId });

@@ -40,6 +40,12 @@ export const messages = {
   retryScheduled: (retry: number, of: number, delayMs: number) => `retry ${retry} of ${of} in ${(delayMs / 1000).toFixed(1)} s`,
   unknownFailure: () => 'failed without a message',
   failoverStart: () => 'after failover',
+  invalidSchedule: (field: string, problem: string) => `Invalid schedule: ${field} ${problem}.`,
+  scheduleNotFound: (id: string) => `Schedule "${id}" was not found. Check the id given to upsertSchedule().`,
+  scheduleFailed: (id: string, detail: string) => `Schedule "${id}" could not fire its tick (${detail}); the next poll tries again.`,
+  schedulePollFailed: (detail: string) => `Could not read the due schedules (${detail}); the next poll tries again.`,
+  pruneNotCounted: (detail: string) => `Could not count the rows retention deleted (${detail}); the metric stays low by that much.`,
+  pruneFailed: (detail: string) => `Retention could not delete ended tasks (${detail}); the next run tries again.`,
 } as const;
 
 function oneShortLine(text: string, maxChars: number): string {
