@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { AsyncTaskError, AsyncTaskManager, type BulkSubmitAnswer } from '@sfc/async-task';
+import { AsyncTaskError, AsyncTaskManager, type BulkSubmitAnswer, type SubmitAsyncTaskInput } from '@sfc/async-task';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Caller as CallerIdentity } from '../auth/token-table.js';
 import { SERVER_CONFIG, type ServerConfig } from '../server.config.js';
@@ -19,7 +19,7 @@ export class TasksController {
 
   @Post()
   submit(@Caller() caller: CallerIdentity, @Body() body: unknown) {
-    return this.manager.submitAsyncTask({ ...readSubmitBody(body, this.config.dataDir), uid: caller.uid });
+    return this.manager.submitAsyncTask(this.readTask(caller, body));
   }
 
   /**
@@ -29,8 +29,8 @@ export class TasksController {
   @Post('bulk')
   @HttpCode(200)
   async submitBulk(@Caller() caller: CallerIdentity, @Body() body: unknown) {
-    const items = readBulkBody(body, this.config.dataDir);
-    const accepted = items.flatMap((item, index) => ('input' in item ? [{ index, input: { ...item.input, uid: caller.uid } }] : []));
+    const items = readBulkBody(body, (task) => this.readTask(caller, task));
+    const accepted = items.flatMap((item, index) => ('input' in item ? [{ index, input: item.input }] : []));
     const answers = accepted.length > 0 ? await this.manager.submitAsyncTasks(accepted.map((item) => item.input)) : [];
     const byIndex = new Map<number, BulkSubmitAnswer>(accepted.map((item, position) => [item.index, answers[position]]));
     const results = items.map((item, index) => {
@@ -41,6 +41,11 @@ export class TasksController {
       return { index, ok: false, statusCode, error: answer.error.name, message: answer.error.message };
     });
     return { submitted: results.filter((result) => result.ok).length, refused: results.filter((result) => !result.ok).length, results };
+  }
+
+  /** One task of a request, checked as the caller may send it, and owned by the caller: single and bulk alike. */
+  private readTask(caller: CallerIdentity, body: unknown): SubmitAsyncTaskInput {
+    return { ...readSubmitBody(body, this.config.dataDir), uid: caller.uid };
   }
 
   @Get()
