@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { CONTENDERS } from './scenarios/contenders.js';
+import { CONTENDERS } from './scenarios/contender-list.js';
 import { runRedisMemory } from './scenarios/redis-memory.scenario.js';
 import { runThroughput } from './scenarios/throughput.scenario.js';
 import { benchConfig, REDIS_URL } from './support/bench-config.js';

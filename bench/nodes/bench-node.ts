@@ -1,7 +1,9 @@
 import type { NodeMessage, NodeMode, NodeReport, NodeSettings, ParentMessage } from './node-protocol.js';
 import { startAsyncTaskNode } from './async-task.node.js';
+import { startGraphileWorkerNode } from './graphile-worker.node.js';
 import { startHandWrittenNode } from './hand-written.node.js';
 import { startInterruptibleNode } from './interruptible.node.js';
+import { startPgBossNode } from './pg-boss.node.js';
 import { startRawBullmqNode } from './raw-bullmq.node.js';
 import { countRedisCommands, roundTrips } from './round-trip-counter.js';
 
@@ -21,6 +23,8 @@ const starters: Record<NodeMode, (settings: NodeSettings) => Promise<RunningNode
   'hand-written': startHandWrittenNode,
   'async-task': startAsyncTaskNode,
   'async-task-interruptible': startInterruptibleNode,
+  'graphile-worker': startGraphileWorkerNode,
+  'pg-boss': startPgBossNode,
 };
 
 function cpuMs(): number {

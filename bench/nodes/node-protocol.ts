@@ -1,10 +1,11 @@
 /** Messages between the bench parent (the submitter) and its worker node processes, over Node IPC. */
-export type NodeMode = 'raw-bullmq' | 'hand-written' | 'async-task' | 'async-task-interruptible';
+export type NodeMode = 'raw-bullmq' | 'hand-written' | 'async-task' | 'async-task-interruptible' | 'graphile-worker' | 'pg-boss';
 
 /** argv[3] of a node process, as JSON. */
 export interface NodeSettings {
   prefix: string;
   redisUrl: string;
+  /** The run's database: MySQL for ours and the hand-written baseline, PostgreSQL for the peers. */
   databaseUrl: string;
   concurrency: number;
   /** Extra AsyncTaskModule options (e.g. failover timings), where the node's mode uses the library. */
@@ -37,3 +38,5 @@ export const BASELINE_QUEUE = 'bench';
 export const NOOP_TASK_TYPE = 'bench.noop';
 /** Task type of a task that runs until it is interrupted. */
 export const INTERRUPTIBLE_TASK_TYPE = 'bench.until-interrupted';
+/** Task identifier (graphile-worker) and queue name (pg-boss) of the peers' no-op job. */
+export const PEER_TASK = 'bench_noop';

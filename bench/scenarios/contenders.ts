@@ -5,6 +5,7 @@ import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
 import { startAsyncTaskContext } from '../nodes/async-task-context.js';
 import { BASELINE_QUEUE, NOOP_TASK_TYPE, type NodeMode } from '../nodes/node-protocol.js';
 import type { BenchDatabase } from '../support/bench-database.js';
+import type { PostgresBenchDatabase } from '../support/postgres-database.js';
 import { REDIS_URL } from '../support/bench-config.js';
 import type { NodeProcess } from '../support/node-processes.js';
 
@@ -19,24 +20,32 @@ export interface Progress {
 export interface Submitter {
   /** Submits one task; `name` is "throughput" or "latency". */
   submit(name: string): Promise<void>;
+  /** Submits `count` tasks in one call of the contender's bulk API (contenders with `bulk` only). */
+  submitMany?(name: string, count: number): Promise<void>;
   progress(nodes: NodeProcess[]): Promise<Progress>;
   latenciesMs(nodes: NodeProcess[]): Promise<number[]>;
   close(): Promise<void>;
 }
 
+/** The run's own database: MySQL (ours, hand-written) or PostgreSQL (the peers). */
+export type RunDatabase = BenchDatabase | PostgresBenchDatabase;
+
 export interface Contender {
-  /** Short name, for BENCH_CONTENDERS and the ratios: raw, hand-written, ours-1, ours-2. */
+  /** Short name, for BENCH_CONTENDERS and the ratios: raw, raw-2, hand-written, ours-1, ours-2, ours-bulk, graphile-worker, … */
   id: string;
   label: string;
   mode: NodeMode;
   nodes: number;
-  openSubmitter(prefix: string, database: BenchDatabase, redis: Redis): Promise<Submitter>;
+  database: 'mysql' | 'postgres';
+  /** The throughput phase submits with `submitMany` in calls of BENCH_BULK_SIZE tasks. */
+  bulk?: boolean;
+  openSubmitter(prefix: string, database: RunDatabase, redis: Redis): Promise<Submitter>;
 }
 
 const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true };
 
-/** Counts and timings from the nodes themselves (the raw baseline has no database to ask). */
-async function progressFromNodes(nodes: NodeProcess[]): Promise<Progress> {
+/** Counts and timings from the nodes themselves (the raw baseline has no database to ask, graphile-worker deletes done jobs). */
+export async function progressFromNodes(nodes: NodeProcess[]): Promise<Progress> {
   const reports = await Promise.all(nodes.map((node) => node.report()));
   return {
     processed: reports.reduce((sum, report) => sum + report.processed, 0),
@@ -45,36 +54,50 @@ async function progressFromNodes(nodes: NodeProcess[]): Promise<Progress> {
 }
 
 /** Counts and timings from async_task_record: "done" means status 2 in MySQL. */
-async function progressFromDatabase(database: BenchDatabase): Promise<Progress> {
-  const [row] = await database.dataSource.query(
+async function progressFromDatabase(database: RunDatabase): Promise<Progress> {
+  const [row] = await mysql(database).dataSource.query(
     'SELECT COUNT(*) AS n, UNIX_TIMESTAMP(MAX(finished_at)) * 1000 AS last FROM async_task_record WHERE status = ?',
     [AsyncTaskStatus.SUCCESS],
   );
   return { processed: Number(row.n), lastFinishedAt: Number(row.last ?? 0) };
 }
 
-async function latenciesFromDatabase(database: BenchDatabase): Promise<number[]> {
-  const rows: Array<{ ms: string }> = await database.dataSource.query(
+async function latenciesFromDatabase(database: RunDatabase): Promise<number[]> {
+  const rows: Array<{ ms: string }> = await mysql(database).dataSource.query(
     "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, started_at) / 1000 AS ms FROM async_task_record WHERE name = 'latency'",
   );
   return rows.map((row) => Number(row.ms));
 }
 
-export const rawBullmq: Contender = {
-  id: 'raw',
-  label: '1. raw BullMQ (no-op, no DB)',
-  mode: 'raw-bullmq',
-  nodes: 1,
-  async openSubmitter(prefix, _database, redis) {
-    const queue = new Queue(BASELINE_QUEUE, { connection: redis, prefix });
-    return {
-      submit: async (name) => void (await queue.add(name, {}, JOB_OPTIONS)),
-      progress: progressFromNodes,
-      latenciesMs: async (nodes) => (await Promise.all(nodes.map((node) => node.report()))).flatMap((report) => report.latenciesMs),
-      close: () => queue.close(),
-    };
-  },
-};
+/** Submit → start of the tasks named "latency", as the nodes measured them. */
+export async function latenciesFromNodes(nodes: NodeProcess[]): Promise<number[]> {
+  return (await Promise.all(nodes.map((node) => node.report()))).flatMap((report) => report.latenciesMs);
+}
+
+function mysql(database: RunDatabase): BenchDatabase {
+  if (!('dataSource' in database)) throw new Error('This contender runs on MySQL');
+  return database;
+}
+
+/** Contender 1, the ceiling, with one worker process or two (the like-for-like base of ours with two nodes). */
+export function rawBullmq(nodes: number): Contender {
+  return {
+    id: nodes === 1 ? 'raw' : `raw-${nodes}`,
+    label: `1. raw BullMQ (no-op, no DB)${nodes > 1 ? `, ${nodes} worker processes` : ''}`,
+    mode: 'raw-bullmq',
+    nodes,
+    database: 'mysql',
+    async openSubmitter(prefix, _database, redis) {
+      const queue = new Queue(BASELINE_QUEUE, { connection: redis, prefix });
+      return {
+        submit: async (name) => void (await queue.add(name, {}, JOB_OPTIONS)),
+        progress: progressFromNodes,
+        latenciesMs: latenciesFromNodes,
+        close: () => queue.close(),
+      };
+    },
+  };
+}
 
 let handWrittenSequence = 0;
 
@@ -83,7 +106,9 @@ export const handWritten: Contender = {
   label: '2. hand-written BullMQ + 3 SQL writes',
   mode: 'hand-written',
   nodes: 1,
-  async openSubmitter(prefix, database, redis) {
+  database: 'mysql',
+  async openSubmitter(prefix, run, redis) {
+    const database = mysql(run);
     const queue = new Queue(BASELINE_QUEUE, { connection: redis, prefix });
     return {
       async submit(name) {
@@ -102,18 +127,26 @@ export const handWritten: Contender = {
   },
 };
 
-/** Contender 3 with one or two worker node processes; the parent submits through an API-only node. */
-export function asyncTask(nodes: number): Contender {
+/** Contender 3 with one or two worker node processes; the parent submits through an API-only node, one task per call or in bulk. */
+export function asyncTask(nodes: number, bulk = false): Contender {
   return {
-    id: `ours-${nodes}`,
-    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}`,
+    id: bulk ? 'ours-bulk' : `ours-${nodes}`,
+    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}${bulk ? ', bulk submitAsyncTasks' : ''}`,
     mode: 'async-task',
     nodes,
-    async openSubmitter(prefix, database) {
+    database: 'mysql',
+    bulk,
+    async openSubmitter(prefix, run) {
+      const database = mysql(run);
       const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: REDIS_URL, prefix, worker: false });
       const manager = app.get(AsyncTaskManager);
+      const input = (name: string) => ({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 });
       return {
-        submit: async (name) => void (await manager.submitAsyncTask({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 })),
+        submit: async (name) => void (await manager.submitAsyncTask(input(name))),
+        async submitMany(name, count) {
+          const refused = (await manager.submitAsyncTasks(Array.from({ length: count }, () => input(name)))).find((answer) => !answer.ok);
+          if (refused && !refused.ok) throw refused.error;
+        },
         progress: () => progressFromDatabase(database),
         latenciesMs: () => latenciesFromDatabase(database),
         close: () => app.close(),
@@ -121,6 +154,3 @@ export function asyncTask(nodes: number): Contender {
     },
   };
 }
-
-/** Every contender, in the order a repeat runs them. */
-export const CONTENDERS: Contender[] = [rawBullmq, handWritten, asyncTask(1), asyncTask(2)];

@@ -1,10 +1,12 @@
+import { loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { BenchDatabase } from '../support/bench-database.js';
 import { REDIS_URL, uniqueName, type BenchConfig } from '../support/bench-config.js';
 import type { NodeReport } from '../nodes/node-protocol.js';
 import { NodeProcess } from '../support/node-processes.js';
-import { ServerCpu } from '../support/process-cpu.js';
+import { PostgresBenchDatabase } from '../support/postgres-database.js';
+import { PostgresCpu, ServerCpu } from '../support/process-cpu.js';
 import { deleteKeysWithPrefix } from '../support/redis-keys-cleanup.js';
 import { percentile } from '../support/stats.js';
 import type { Contender, Submitter } from './contenders.js';
@@ -34,6 +36,14 @@ export interface ThroughputRun {
   submitterCpuMsPerTask: number;
   mysqlCpuMsPerTask: number;
   redisCpuMsPerTask: number;
+  /** The run's PostgreSQL backends and the server's own processes (the peers only; NaN for the others). */
+  postgresCpuMsPerTask: number;
+  /** Every process above together: workers, submitter, MySQL, Redis, PostgreSQL (unknown ones count 0). */
+  totalCpuMsPerTask: number;
+  /** Submitted in bulk calls of this many tasks (0: one task per call). */
+  bulkSize: number;
+  /** 1-minute load average when the run started (the machine is shared: figures move with it). */
+  loadAverage: number;
 }
 
 const POLL_MS = 50;
@@ -44,7 +54,8 @@ const POLL_MS = 50;
  * done; then a paced phase measures submit → start latency below saturation.
  */
 export async function runThroughput(contender: Contender, config: BenchConfig): Promise<ThroughputRun> {
-  const database = new BenchDatabase();
+  const database = contender.database === 'postgres' ? new PostgresBenchDatabase() : new BenchDatabase();
+  const loadAverage = loadavg()[0];
   const prefix = uniqueName('bench');
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const nodes: NodeProcess[] = [];
@@ -56,20 +67,30 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
     submitter = await contender.openSubmitter(prefix, database, redis);
 
     const servers = ServerCpu.find(Number(new URL(REDIS_URL).port || 6379));
+    const postgresCpu = contender.database === 'postgres' ? new PostgresCpu(database.name) : undefined;
     const serversBefore = servers.read();
+    postgresCpu?.start();
     const submitterBefore = process.cpuUsage();
+    const bulkSize = contender.bulk ? config.bulkSize : 0;
     const startedAt = Date.now();
-    await submitConcurrently(submitter, config.tasks, config.submitters);
+    await submitConcurrently(submitter, config.tasks, config.submitters, bulkSize);
     const submittedAt = Date.now();
     const done = await waitUntilProcessed(submitter, nodes, config.tasks);
     const submitterCpu = process.cpuUsage(submitterBefore);
     const serversAfter = servers.read();
+    const postgresMs = postgresCpu?.stop() ?? NaN;
     const seconds = (done.lastFinishedAt - startedAt) / 1000;
     const reports = await Promise.all(nodes.map((node) => node.report()));
 
     await submitPaced(submitter, config.latencyTasks, config.latencyRate);
     await waitUntilProcessed(submitter, nodes, config.tasks + config.latencyTasks);
     const latencies = await submitter.latenciesMs(nodes);
+    const workerCpuMsPerTask = perTask(nodes, reports, 'cpuMs', config.tasks);
+    const submitterCpuMsPerTask = (submitterCpu.user + submitterCpu.system) / 1000 / config.tasks;
+    const mysqlCpuMsPerTask = (serversAfter.mysqlMs - serversBefore.mysqlMs) / config.tasks;
+    const redisCpuMsPerTask = (serversAfter.redisMs - serversBefore.redisMs) / config.tasks;
+    const postgresCpuMsPerTask = postgresMs / config.tasks;
+    const known = (value: number) => (Number.isFinite(value) ? value : 0);
     return {
       contenderId: contender.id,
       contender: contender.label,
@@ -80,12 +101,18 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
       latencyP99Ms: percentile(latencies, 99),
       rssBeforeBytes: Math.max(...nodes.map((node) => node.readyReport.rssBytes)),
       rssAfterBytes: Math.max(...reports.map((report) => report.rssBytes)),
-      workerCpuMsPerTask: perTask(nodes, reports, 'cpuMs', config.tasks),
+      workerCpuMsPerTask,
       redisCommandsPerTask: perTask(nodes, reports, 'redisCommands', config.tasks),
       sqlQueriesPerTask: perTask(nodes, reports, 'sqlQueries', config.tasks),
-      submitterCpuMsPerTask: (submitterCpu.user + submitterCpu.system) / 1000 / config.tasks,
-      mysqlCpuMsPerTask: (serversAfter.mysqlMs - serversBefore.mysqlMs) / config.tasks,
-      redisCpuMsPerTask: (serversAfter.redisMs - serversBefore.redisMs) / config.tasks,
+      submitterCpuMsPerTask,
+      mysqlCpuMsPerTask,
+      redisCpuMsPerTask,
+      postgresCpuMsPerTask,
+      totalCpuMsPerTask: [workerCpuMsPerTask, submitterCpuMsPerTask, mysqlCpuMsPerTask, redisCpuMsPerTask, postgresCpuMsPerTask]
+        .map(known)
+        .reduce((sum, value) => sum + value, 0),
+      bulkSize,
+      loadAverage,
     };
   } finally {
     await submitter?.close();
@@ -101,15 +128,19 @@ function perTask(nodes: NodeProcess[], reports: NodeReport[], figure: 'cpuMs' | 
   return sent / tasks;
 }
 
-async function submitConcurrently(submitter: Submitter, tasks: number, concurrency: number): Promise<void> {
+/** `concurrency` callers submit `tasks` tasks: one per call, or `bulkSize` per call of the bulk API. */
+async function submitConcurrently(submitter: Submitter, tasks: number, concurrency: number, bulkSize: number): Promise<void> {
   let next = 0;
+  const perCall = bulkSize > 0 ? bulkSize : 1;
   const caller = async () => {
     while (next < tasks) {
-      next++;
-      await submitter.submit('throughput');
+      const count = Math.min(perCall, tasks - next);
+      next += count;
+      if (bulkSize > 0) await submitter.submitMany!('throughput', count);
+      else await submitter.submit('throughput');
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks) }, caller));
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.ceil(tasks / perCall)) }, caller));
 }
 
 /** One submission every 1/rate seconds, each not waiting for the previous, like independent users. */

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 /** Services and sizes of a bench run; every figure can be overridden by an environment variable. */
 export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The peers' server (graphile-worker, pg-boss); each run gets a database of its own on it. */
+export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchConfig {
   /** Tasks per throughput run. */
@@ -11,12 +13,14 @@ export interface BenchConfig {
   concurrency: number;
   /** Submissions in flight at once in the submitting parent. */
   submitters: number;
+  /** Tasks per call of a bulk API (contenders that submit in bulk). */
+  bulkSize: number;
   /** Runs of each throughput scenario (interleaved, so noise hits every scenario alike). */
   repeats: number;
   /** Tasks of the paced latency phase, and their rate per second (well below the ceiling). */
   latencyTasks: number;
   latencyRate: number;
-  /** Ids of the contenders to run (all by default): raw, hand-written, ours-1, ours-2. */
+  /** Ids of the contenders to run (all by default): see scenarios/contender-list.ts. */
   contenders: string[] | null;
   /** Tasks queued with no worker to measure Redis memory per queued task (0 skips it). */
   queuedTasks: number;
@@ -27,6 +31,7 @@ export function benchConfig(): BenchConfig {
     tasks: envInteger('BENCH_TASKS', 4000),
     concurrency: envInteger('BENCH_CONCURRENCY', 16),
     submitters: envInteger('BENCH_SUBMITTERS', 16),
+    bulkSize: envInteger('BENCH_BULK_SIZE', 100),
     repeats: envInteger('BENCH_REPEATS', 2),
     latencyTasks: envInteger('BENCH_LATENCY_TASKS', 300),
     latencyRate: envInteger('BENCH_LATENCY_RATE', 100),

@@ -49,3 +49,59 @@ function readText(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** PostgreSQL's server-wide processes, whose work (WAL, checkpoints) every database's writes cause. */
+const POSTGRES_SERVER_PROCESS = /^\S*postgres -D |: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher)\b/;
+const POSTGRES_SAMPLE_MS = 200;
+
+/**
+ * CPU time PostgreSQL spends on one run: the backends serving the run's database (one process per
+ * connection, so they come and go with the pools: sampled every 200 ms, each counted from its first
+ * sighting or from 0 if it was born during the run) plus the server-wide processes. Backends of other
+ * databases (other users of the server) are left out. NaN where /proc cannot tell.
+ */
+export class PostgresCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private found = false;
+
+  constructor(private readonly database: string) {}
+
+  start(): void {
+    for (const [pid, ms] of this.read()) this.first.set(pid, ms);
+    this.timer = setInterval(() => this.sample(), POSTGRES_SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  /** Stops sampling; answers the CPU ms the run's PostgreSQL processes used since start(). */
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    if (!this.found) return NaN;
+    let total = 0;
+    for (const [pid, ms] of this.last) total += ms - (this.first.get(pid) ?? 0);
+    return total;
+  }
+
+  private sample(): void {
+    for (const [pid, ms] of this.read()) this.last.set(pid, ms);
+  }
+
+  private read(): Map<number, number> {
+    const found = new Map<number, number>();
+    try {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry) || readText(`/proc/${entry}/comm`)?.trim() !== 'postgres') continue;
+        const command = readText(`/proc/${entry}/cmdline`)?.replace(/\0/g, ' ') ?? '';
+        if (!command.includes(` ${this.database} `) && !POSTGRES_SERVER_PROCESS.test(command)) continue;
+        const ms = cpuMsOf(Number(entry));
+        if (Number.isFinite(ms)) found.set(Number(entry), ms);
+      }
+    } catch {
+      // No /proc: the figure stays NaN.
+    }
+    if (found.size > 0) this.found = true;
+    return found;
+  }
+}

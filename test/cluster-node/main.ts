@@ -1,8 +1,9 @@
 // One cluster node as its own process, for tests and benchmarks that kill nodes for real.
 // Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS_URL, CLUSTER_PREFIX, CLUSTER_NODE_ID,
 // CLUSTER_OPTIONS (JSON AsyncTaskModule options), CLUSTER_LOG=verbose for all log levels. Sends
-// {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input};
-// answers {type:'listSchedules'} with its manager's listSchedules().
+// {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input}
+// or, in one submitAsyncTasks() call, {type:'submit-bulk', inputs}; answers {type:'listSchedules'}
+// with its manager's listSchedules().
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -51,6 +52,16 @@ process.on('message', (message: { type?: string; requestId?: number; input?: Sub
   manager.submitAsyncTask(message.input!).then(
     (record) => process.send?.({ type: 'submitted', requestId: message.requestId, id: record.id }),
     (error: Error) => process.send?.({ type: 'submitted', requestId: message.requestId, error: error.message }),
+  );
+});
+process.on('message', (message: { type?: string; requestId?: number; inputs?: SubmitAsyncTaskInput[] }) => {
+  if (message.type !== 'submit-bulk') return;
+  manager.submitAsyncTasks(message.inputs!).then(
+    (answers) => {
+      const reply = answers.map((answer) => (answer.ok ? { id: answer.record.id } : { error: `${answer.error.name}: ${answer.error.message}` }));
+      process.send?.({ type: 'submitted-bulk', requestId: message.requestId, answers: reply });
+    },
+    (error: Error) => process.send?.({ type: 'submitted-bulk', requestId: message.requestId, error: error.message }),
   );
 });
 // And read this node's view of the schedules: {type:'listSchedules'}.

@@ -70,6 +70,25 @@ export class ClusterProcess {
     });
   }
 
+  /**
+   * Submits tasks in one submitAsyncTasks() call of this node: one answer per task ({id} or {error}).
+   * Rejects if the node dies before it answers (the caller then knows nothing of any task).
+   */
+  submitBulk(inputs: SubmitAsyncTaskInput[]): Promise<Array<{ id?: string; error?: string }>> {
+    const requestId = ++this.requests;
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: { type?: string; requestId?: number; answers?: Array<{ id?: string; error?: string }>; error?: string }) => {
+        if (message.type !== 'submitted-bulk' || message.requestId !== requestId) return;
+        this.child.off('message', onMessage);
+        if (message.error) reject(new Error(message.error));
+        else resolve(message.answers!);
+      };
+      this.child.on('message', onMessage);
+      void this.exited.then((code) => reject(new Error(`node ${this.nodeId} exited (${code ?? 'killed'}) before it answered`)));
+      this.child.send({ type: 'submit-bulk', requestId, inputs });
+    });
+  }
+
   /** This node's answer to listSchedules() (dates as ISO strings, as they cross IPC). */
   listSchedules(): Promise<Array<Record<string, unknown>>> {
     const requestId = ++this.requests;

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { mkdir } from 'node:fs/promises';
+import { BULK_MAX_BODY_BYTES } from './api/submit-bulk.body.js';
 import { AppModule } from './app.module.js';
 import { securityHeaders } from './security-headers.js';
 import type { ServerConfig } from './server.config.js';
@@ -20,6 +22,10 @@ export async function createServerApp(config: ServerConfig, logger?: LogLevel[] 
   });
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  // Runs before Nest's own JSON parser (100 KB), which then leaves the parsed body alone. Wrapped:
+  // Nest skips registering its parser when it finds a middleware named "jsonParser" already there.
+  const bulkJson = json({ limit: BULK_MAX_BODY_BYTES });
+  app.use('/api/tasks/bulk', (request: Request, response: Response, next: NextFunction) => bulkJson(request, response, next));
   app.enableShutdownHooks();
   return app;
 }

@@ -10,3 +10,10 @@ export const MAX_UID_LENGTH = 64;
 /** Submit priority range: higher runs sooner. */
 export const MIN_PRIORITY = 0;
 export const MAX_PRIORITY = 1000;
+/**
+ * Limits of one `submitAsyncTasks()` call: the tasks it holds, and the bytes of their params together
+ * (each task's params are also capped by the `maxParamsBytes` option). Past them the whole call is
+ * refused with BulkSubmissionTooLargeError before anything is written: split it into several calls.
+ */
+export const MAX_BULK_SUBMIT_TASKS = 10_000;
+export const MAX_BULK_SUBMIT_BYTES = 16 * 1024 * 1024;

@@ -5,6 +5,11 @@ export const messages = {
   invalidTask: (field: string, problem: string) => `Invalid async task: ${field} ${problem}.`,
   duplicateTaskId: (id: string) =>
     `An async task with id "${id}" already exists. Choose another id, or omit it to get a generated one.`,
+  bulkSubmissionTooLarge: (what: 'tasks' | 'bytes of params', size: number, limit: number) =>
+    `A bulk submission holds ${size} ${what}, more than the limit of ${limit}; nothing was saved. Split it into several submitAsyncTasks() calls.`,
+  notQueuedYet: (id: string, problem: string) => `Task ${id} saved but not queued yet (${problem}); it will be republished`,
+  bulkNotQueuedYet: (tasks: number, of: number, problem: string) =>
+    `${tasks} of ${of} tasks of a bulk submission saved but not queued yet (${problem}); they will be republished`,
   duplicateTaskType: (type: string, first: string, second: string) =>
     `Two factories handle task type "${type}": ${first} and ${second}. Each task type must have exactly one factory per node.`,
   invalidFactory: (name: string, problem: string) => `Async task factory ${name} is invalid: ${problem}.`,

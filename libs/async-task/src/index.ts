@@ -2,6 +2,7 @@
 export { AsyncTaskModule } from './async-task.module.js';
 export { AsyncTaskManager } from './manager/async-task.manager.js';
 export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './enums/async-task-status.enum.js';
+export { MAX_BULK_SUBMIT_BYTES, MAX_BULK_SUBMIT_TASKS } from './async-task.constants.js';
 export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export { BaseAsyncTask } from './task/base-async-task.js';
 export type { AsyncTask } from './task/async-task.interface.js';
@@ -9,6 +10,7 @@ export type { AsyncTaskEvent, AsyncTaskEventSubject } from './interfaces/async-t
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 export type { SubmitAsyncTaskInput } from './interfaces/submit-async-task-input.interface.js';
+export type { BulkSubmitAnswer } from './interfaces/bulk-submit-answer.interface.js';
 export type { InterruptResult } from './interfaces/interrupt-result.interface.js';
 export type { WaitForExitResult } from './interfaces/wait-for-exit-result.interface.js';
 export type { Page } from './interfaces/page.interface.js';

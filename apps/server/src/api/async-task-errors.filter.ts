@@ -4,7 +4,8 @@ import { AsyncTaskError } from '@sfc/async-task';
 
 /**
  * Answers the library's named errors with the HTTP status each one carries (invalid input 400,
- * unknown task or schedule 404, taken id or rerun of a task not ended 409) and its name.
+ * unknown task or schedule 404, taken id or rerun of a task not ended 409, a bulk submission over its
+ * limits 413) and its name.
  */
 @Catch(AsyncTaskError)
 export class AsyncTaskErrorsFilter implements ExceptionFilter {

@@ -12,3 +12,4 @@ export * from './task-timeout.error.js';
 export * from './task-not-ended.error.js';
 export * from './invalid-schedule.error.js';
 export * from './schedule-not-found.error.js';
+export * from './bulk-submission-too-large.error.js';

@@ -21,7 +21,10 @@ import type { ListTasksQuery } from '../interfaces/list-tasks-query.interface.js
 import { validateSubmission } from './submission.validator.js';
 import type { AsyncTaskNodeInfo } from '../interfaces/async-task-node-info.interface.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
-import { newTaskId } from './task-id.js';
+import { newTaskRecord } from './new-task-record.js';
+import { validateBulkSubmission } from './bulk-submission.validator.js';
+import type { BulkSubmitAnswer } from '../interfaces/bulk-submit-answer.interface.js';
+import { DuplicateTaskIdError } from '../errors/duplicate-task-id.error.js';
 import type { ProgressRecord } from '../task/progress-record.js';
 import { ProgressStore } from '../progress/progress.store.js';
 import { TaskLogReader } from '../task-log/task-log.reader.js';
@@ -84,40 +87,61 @@ export class AsyncTaskManager {
    */
   async submitAsyncTask(input: SubmitAsyncTaskInput): Promise<AsyncTaskRecord> {
     const valid = validateSubmission(input, this.options.maxParamsBytes);
-    const now = new Date();
-    const record = Object.assign(new AsyncTaskRecord(), {
-      id: valid.id ?? newTaskId(now.getTime()),
-      name: valid.name,
-      taskType: valid.taskType,
-      params: valid.params,
-      status: AsyncTaskStatus.WAITING,
-      attempt: 0,
-      offlineCount: 0,
-      cpuOverhead: valid.cpuOverhead,
-      priority: valid.priority,
-      uid: valid.uid,
-      executor: null,
-      failedReason: null,
-      createdAt: now,
-      runAfter: valid.delayMs > 0 ? new Date(now.getTime() + valid.delayMs) : null,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      interruptRequestedAt: null,
-      retries: valid.policy.retries ?? null,
-      backoff: valid.policy.backoff ? JSON.stringify(valid.policy.backoff) : null,
-      timeoutMs: valid.policy.timeoutMs ?? null,
-      retryCount: 0,
-      startReason: null,
-      startReasonAttempt: null,
-    } satisfies AsyncTaskRecord);
+    const record = newTaskRecord(valid, new Date());
     const notQueued = await this.submissions.submit(record, valid.delayMs);
-    if (notQueued) {
-      // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
-      this.logger.warn(`Task ${record.id} saved but not queued yet (${describeError(notQueued)}); it will be republished`);
-    }
+    // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
+    if (notQueued) this.logger.warn(messages.notQueuedYet(record.id, describeError(notQueued)));
     this.typeWarnings.notice(record.taskType);
     return record;
+  }
+
+  /**
+   * Submits many tasks in one call: every task is checked first, then they are saved with multi-row
+   * statements and queued with one Redis round trip per batch of rows. Answers one BulkSubmitAnswer per
+   * task, in the order given: its record, or the error that refused it alone — a malformed task
+   * (InvalidAsyncTaskError naming `inputs[i]`) or a taken id (DuplicateTaskIdError; an id given twice
+   * in the call keeps its first task) is not saved, and the others are, exactly once. The call as a
+   * whole is refused, with nothing saved, when it is empty (InvalidAsyncTaskError) or holds more than
+   * MAX_BULK_SUBMIT_TASKS tasks or MAX_BULK_SUBMIT_BYTES bytes of params (BulkSubmissionTooLargeError).
+   */
+  async submitAsyncTasks(inputs: SubmitAsyncTaskInput[]): Promise<BulkSubmitAnswer[]> {
+    const checked = validateBulkSubmission(inputs, this.options.maxParamsBytes);
+    const now = new Date();
+    const answers: BulkSubmitAnswer[] = [];
+    const toSave: Array<{ index: number; record: AsyncTaskRecord; delayMs: number }> = [];
+    const ids = new Set<string>();
+    for (const [index, valid] of checked.entries()) {
+      if (valid instanceof Error) {
+        answers[index] = { ok: false, error: valid };
+        continue;
+      }
+      const record = newTaskRecord(valid, now);
+      // Decided before any write, in call order, so the first task with an id is the one saved.
+      if (ids.has(record.id)) {
+        answers[index] = { ok: false, error: new DuplicateTaskIdError(record.id) };
+        continue;
+      }
+      ids.add(record.id);
+      toSave.push({ index, record, delayMs: valid.delayMs });
+    }
+    let notQueued = 0;
+    let notQueuedBecause: unknown;
+    const written = this.submissions.submitAll(toSave);
+    await Promise.all(
+      toSave.map(async ({ index, record }, position) => {
+        try {
+          const failure = await written[position];
+          if (failure) [notQueued, notQueuedBecause] = [notQueued + 1, failure];
+          answers[index] = { ok: true, record };
+        } catch (error) {
+          answers[index] = { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+        }
+      }),
+    );
+    for (const taskType of new Set(toSave.map(({ record }) => record.taskType))) this.typeWarnings.notice(taskType);
+    // One line for the call, not one per task, when Redis refused whole batches.
+    if (notQueued > 0) this.logger.warn(messages.bulkNotQueuedYet(notQueued, checked.length, describeError(notQueuedBecause)));
+    return answers;
   }
 
   /** Registers a factory at run time; this node starts receiving its task type at once. */

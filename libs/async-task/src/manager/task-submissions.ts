@@ -11,7 +11,7 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Generous room for a row's other columns (name ≤ 255 characters, ids, dates) in the statement. */
 const ROW_OVERHEAD_BYTES = 2048;
 
-interface Submission {
+export interface Submission {
   record: AsyncTaskRecord;
   delayMs: number;
 }
@@ -47,13 +47,16 @@ export class TaskSubmissions {
    * queued, or the error that kept a saved record from being queued (Redis away): the failover scan
    * republishes it.
    */
-  async submit(record: AsyncTaskRecord, delayMs: number): Promise<unknown> {
-    try {
-      return await this.batcher.write({ record, delayMs });
-    } catch (error) {
-      if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
-      throw error;
-    }
+  submit(record: AsyncTaskRecord, delayMs: number): Promise<unknown> {
+    return withNamedErrors(this.batcher.write({ record, delayMs }), record);
+  }
+
+  /**
+   * submit() for the records of one bulk call: queued together before the first flush, so they fill
+   * whole batches (statements of 100 rows, one Redis round trip each). One answer per record, in order.
+   */
+  submitAll(submissions: Submission[]): Array<Promise<unknown>> {
+    return this.batcher.writeAll(submissions).map((written, index) => withNamedErrors(written, submissions[index].record));
   }
 
   private async saveAndQueue(items: Submission[]): Promise<Array<ItemOutcome<unknown>>> {
@@ -62,6 +65,16 @@ export class TaskSubmissions {
     const queued = await Promise.allSettled(this.queues.publishAll(toQueue.map(firstEntryOf)));
     const notQueued = new Map(toQueue.map((item, index) => [item, queued[index].status === 'rejected' ? (queued[index].reason ?? 'unknown error') : null]));
     return items.map((item, index) => ('error' in saved[index] ? saved[index] : { value: notQueued.get(item) ?? null }));
+  }
+}
+
+/** A taken id is DuplicateTaskIdError for the caller; any other failure stays as it is. */
+async function withNamedErrors(written: Promise<unknown>, record: AsyncTaskRecord): Promise<unknown> {
+  try {
+    return await written;
+  } catch (error) {
+    if (hasMysqlCode(error, 'ER_DUP_ENTRY')) throw new DuplicateTaskIdError(record.id);
+    throw error;
   }
 }
 

@@ -37,6 +37,21 @@ describe('WriteBatcher', () => {
     await expect(Promise.all(rest)).resolves.toEqual([20, 30, 40]);
   });
 
+  it('fills whole batches with the items of one writeAll call, each answered on its own', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 4, maxInFlight: 2 });
+    const outcomes = Promise.allSettled(batcher.writeAll([1, 2, -3, 4, 5, 6, 7, 8, 9, 10]));
+    expect(batches.map((batch) => batch.length)).toEqual([4, 4]);
+    finishNext();
+    finishNext();
+    await settled();
+    expect(batches.map((batch) => batch.length)).toEqual([4, 4, 2]);
+    finishNext();
+    expect((await outcomes).map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual([
+      10, 20, 'bad -3', 40, 50, 60, 70, 80, 90, 100,
+    ]);
+  });
+
   it('keeps batches within maxBatch and flushes up to maxInFlight at once', async () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 2, maxInFlight: 2 });
