@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Type } from '@nestjs/common';
-import type { RedisOptions } from 'ioredis';
 import { InvalidAsyncTaskOptionsError } from './errors/invalid-options.error.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+import { type AsyncTaskRedisOption, redisOptionProblem } from './redis/redis-option.js';
 
 /** Options with every default filled in; what the rest of the library reads. */
 export interface ResolvedAsyncTaskOptions {
-  redis: string | RedisOptions;
+  redis: AsyncTaskRedisOption;
   prefix: string;
   nodeId: string;
   worker: boolean;
@@ -53,13 +53,11 @@ export function resolveOptions(options: AsyncTaskModuleOptions = {}): ResolvedAs
 }
 
 function validate(o: ResolvedAsyncTaskOptions): void {
-  if (typeof o.redis === 'string') {
-    if (!/^rediss?:\/\//.test(o.redis)) fail('redis', `must be a redis:// or rediss:// URL, got "${o.redis}"`);
-  } else if (typeof o.redis !== 'object' || o.redis === null) {
-    fail('redis', 'must be a URL string or an ioredis options object');
-  }
+  const redisProblem = redisOptionProblem(o.redis);
+  if (redisProblem) fail('redis', redisProblem);
   if (typeof o.prefix !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.prefix)) {
-    fail('prefix', 'must be 1–64 letters, digits, ".", "_" or "-" (no ":"), starting with a letter or digit');
+    // No "{}" either: the library puts the Redis Cluster hash tags into its keys itself (see redis-keys.ts).
+    fail('prefix', 'must be 1–64 letters, digits, ".", "_" or "-" (no ":" and no "{}": the library adds Redis Cluster hash tags itself), starting with a letter or digit');
   }
   if (typeof o.nodeId !== 'string' || !/^[^\s]{1,128}$/.test(o.nodeId)) {
     fail('nodeId', 'must be a non-empty string of at most 128 characters without spaces');

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/redis-option.js';
 import { AsyncTaskStatus } from './async-task.constants.js';
 import { RedisConnections } from './redis-connections.js';
 
@@ -20,7 +20,7 @@ const PUBLISH_WINDOW_MS = 5;
 export class ClusterEvents {
   private readonly logger = new Logger(ClusterEvents.name);
   private readonly local = new EventEmitter().setMaxListeners(0);
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribed: Promise<unknown> | undefined;
 
   constructor(private readonly redis: RedisConnections) {}

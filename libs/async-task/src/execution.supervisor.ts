@@ -3,6 +3,7 @@ import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import { AsyncTaskExecutor } from './async-task.executor.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { RedisConnections } from './redis-connections.js';
+import { existsEach } from './redis/slot-groups.js';
 import { withTimeout } from './retry-transient.js';
 import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { TaskHandover } from './task-handover.js';
@@ -93,10 +94,8 @@ export class ExecutionSupervisor {
         await this.handBackOrphans();
       }
       if (attempts.length === 0) return;
-      const pipeline = this.redis.client.pipeline();
-      for (const { taskId } of attempts) pipeline.exists(this.redis.keys.interruptFlag(taskId));
-      const flags = (await pipeline.exec()) ?? [];
-      for (const [i, { taskId }] of attempts.entries()) if (flags[i]?.[1] === 1) await this.executor.interruptLocal(taskId);
+      const flags = await existsEach(this.redis.client, attempts.map(({ taskId }) => this.redis.keys.interruptFlag(taskId)));
+      for (const [i, { taskId }] of attempts.entries()) if (flags[i]) await this.executor.interruptLocal(taskId);
     } catch (error) {
       this.logger.warn(`Supervising running tasks failed: ${(error as Error).message}`);
     } finally {

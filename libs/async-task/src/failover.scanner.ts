@@ -5,6 +5,7 @@ import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler, SETTLE_MS } from './failover.reconciler.js';
 import { NodeRegistry } from './node-registry.js';
 import { RedisConnections } from './redis-connections.js';
+import { RedisKeys } from './redis-keys.js';
 import { withTimeout } from './retry-transient.js';
 import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { TaskHandover } from './task-handover.js';
@@ -59,13 +60,13 @@ export class FailoverScanner {
   }
 
   private async scanLocked(): Promise<void> {
-    const owner = this.options.nodeId;
     const { client, keys } = this.redis;
-    // The sentinel is gone only if Redis lost our data: nodes are re-registering, so give them a node
-    // timeout before judging anyone dead, and put every waiting task back in its queue now.
-    const redisLostData = (await client.set(keys.dataSentinel, owner, 'NX')) === 'OK';
+    const lostTags = await this.tagsThatLostData();
+    const redisLostData = lostTags.length > 0;
+    // The registry's master lost it: nodes are re-registering, so give them a node timeout before
+    // judging anyone dead. Any tag lost: put every waiting task back in its queue now.
+    if (lostTags.includes(RedisKeys.NODES_TAG)) await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
     if (redisLostData) {
-      await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
       // Tasks submitted just before the loss are too fresh for this scan's reconciliation: look again once they settle.
       await client.set(keys.reconcileDue, String(Date.now() + SETTLE_MS));
     }
@@ -78,6 +79,19 @@ export class FailoverScanner {
       this.lastReconcile = Date.now();
       if (settledAfterLoss) await client.del(keys.reconcileDue);
     }
+  }
+
+  /**
+   * Hash tags whose data sentinel was missing (now set again): the master holding that slot restarted
+   * empty or was flushed. Checked per tag — the registry's and each served task type's queue — since
+   * on a Redis Cluster one master can lose its data while the others keep theirs.
+   */
+  private async tagsThatLostData(): Promise<string[]> {
+    const { client, keys } = this.redis;
+    const taskTypes = new Set((await this.nodes.listNodes()).flatMap((node) => node.taskTypes));
+    const tags = [RedisKeys.NODES_TAG, ...[...taskTypes].map((type) => RedisKeys.queueTag(type))];
+    const set = await Promise.all(tags.map((tag) => client.set(keys.dataSentinel(tag), this.options.nodeId, 'NX')));
+    return tags.filter((_, i) => set[i] === 'OK');
   }
 
   private async failOverDeadNodes(): Promise<void> {

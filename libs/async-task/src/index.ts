@@ -6,6 +6,7 @@ export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export { BaseAsyncTask } from './base-async-task.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
+export type { AsyncTaskRedisCluster, AsyncTaskRedisFactory, AsyncTaskRedisOption } from './redis/redis-option.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 export type {
   InterruptResult,

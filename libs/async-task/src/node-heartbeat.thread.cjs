@@ -2,12 +2,46 @@
 // event loop busy (synchronous CPU work) does not make a healthy node look dead and get failed over.
 // It dies with the process, so a killed node stops beating at once.
 'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const { Redis } = require(workerData.ioredisPath);
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { Redis, Cluster } = require(workerData.ioredisPath);
 
-const { redis: connection, nodeKey, nodeIdsKey, nodeId, intervalMs, ttlMs } = workerData;
-const options = { maxRetriesPerRequest: 1, connectionName: `${nodeKey}:heartbeat` };
-const redis = typeof connection === 'string' ? new Redis(connection, options) : new Redis({ ...connection, ...options });
+const { connection, functionPort, signal, nodeKey, nodeIdsKey, nodeId, intervalMs, ttlMs } = workerData;
+
+// Functions of the `redis` option stay on the main thread (see redis/thread-connection.ts): each
+// arrives as a marker, called there and waited for here. A main thread busier than the node timeout
+// leaves the call unanswered: the option then counts as unset for that call.
+function callOnMainThread(marker) {
+  return (...args) => {
+    Atomics.store(signal, 0, 0);
+    functionPort.postMessage({ id: marker.asyncTaskFunction, args: args.filter((arg) => typeof arg !== 'function') });
+    Atomics.wait(signal, 0, 0, ttlMs);
+    const reply = receiveMessageOnPort(functionPort);
+    if (!reply) return undefined;
+    if (reply.message.error !== undefined) throw new Error(`${marker.path}: ${reply.message.error}`);
+    return reply.message.value;
+  };
+}
+
+function restore(value) {
+  if (Array.isArray(value)) return value.map(restore);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    if (typeof value.asyncTaskFunction === 'number') return callOnMainThread(value);
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, restore(item)]));
+  }
+  return value;
+}
+
+function open() {
+  const ours = { maxRetriesPerRequest: 1, connectionName: `${nodeKey}:heartbeat` };
+  if (connection.kind === 'url') return new Redis(connection.url, ours);
+  const options = restore(connection.options);
+  if (connection.kind === 'cluster') {
+    return new Cluster(connection.nodes, { ...options, redisOptions: { ...options.redisOptions, ...ours } });
+  }
+  return new Redis({ ...options, ...ours });
+}
+
+const redis = open();
 redis.on('error', () => {}); // reported per beat below
 let state = workerData.state;
 let stopped = false;
@@ -16,6 +50,7 @@ async function beat() {
   if (stopped) return;
   try {
     const payload = JSON.stringify({ ...state, lastHeartbeat: Date.now() });
+    // Both keys share the registry's hash tag: one slot, so one MULTI on a Redis Cluster too.
     await redis.multi().set(nodeKey, payload, 'PX', ttlMs).sadd(nodeIdsKey, nodeId).exec();
     parentPort.postMessage({ type: 'beat' });
   } catch (error) {

@@ -8,6 +8,7 @@ import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
 import { FactoryRegistry } from './factory-registry.js';
 import type { AsyncTaskNodeInfo } from './node-info.js';
 import { RedisKeys } from './redis-keys.js';
+import { ThreadConnectionBridge } from './redis/thread-connection.js';
 
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
 
@@ -20,6 +21,7 @@ const FIRST_BEAT_TIMEOUT_MS = 10_000;
 export class NodeHeartbeat {
   private readonly logger = new Logger(NodeHeartbeat.name);
   private thread: Worker | undefined;
+  private bridge: ThreadConnectionBridge | undefined;
   private stateTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
 
@@ -32,10 +34,14 @@ export class NodeHeartbeat {
   /** Starts beating; resolves after the first beat reached Redis, so scans see this node before it claims. */
   async start(): Promise<void> {
     const keys = new RedisKeys(this.options.prefix);
+    const bridge = new ThreadConnectionBridge(this.options.redis);
+    this.bridge = bridge;
     const thread = new Worker(new URL('./node-heartbeat.thread.cjs', import.meta.url), {
       workerData: {
         ioredisPath: createRequire(import.meta.url).resolve('ioredis'),
-        redis: typeof this.options.redis === 'string' ? this.options.redis : cloneable(this.options.redis),
+        connection: bridge.connection,
+        functionPort: bridge.threadPort,
+        signal: bridge.signal,
         nodeKey: keys.node(this.options.nodeId),
         nodeIdsKey: keys.nodeIds,
         nodeId: this.options.nodeId,
@@ -43,6 +49,7 @@ export class NodeHeartbeat {
         ttlMs: this.options.nodeTimeoutMs,
         state: this.state(),
       },
+      transferList: [bridge.threadPort],
     });
     thread.unref();
     this.thread = thread;
@@ -74,6 +81,8 @@ export class NodeHeartbeat {
       this.logger.warn('Heartbeat thread did not stop in time; its key expires by itself');
     }
     await thread.terminate();
+    this.bridge?.close();
+    this.bridge = undefined;
   }
 
   private state(): Omit<AsyncTaskNodeInfo, 'lastHeartbeat'> {
@@ -105,9 +114,4 @@ export class NodeHeartbeat {
       thread.on('message', onMessage);
     });
   }
-}
-
-/** ioredis options may hold functions (retryStrategy…), which cannot cross to a thread; keep the data. */
-function cloneable(options: object): object {
-  return JSON.parse(JSON.stringify(options));
 }

@@ -8,6 +8,7 @@ import { ASYNC_TASK_ENTITIES } from './entities/index.js';
 import { AsyncTaskSetupError } from './errors/async-task-setup.error.js';
 import { RedisUnreachableError } from './errors/redis-unreachable.error.js';
 import { RedisConnections } from './redis-connections.js';
+import { describeRedis } from './redis/redis-option.js';
 import { withTimeout } from './retry-transient.js';
 
 /**
@@ -59,12 +60,7 @@ export class StartupChecks {
   }
 }
 
-/** host:port of the configured Redis, with any password masked (it goes into logs). */
+/** Where the configured Redis is, with any password masked (it goes into logs). */
 export function redisAddress(redis: ResolvedAsyncTaskOptions['redis']): string {
-  if (typeof redis === 'string') {
-    const url = new URL(redis);
-    if (url.password) url.password = '***';
-    return url.toString();
-  }
-  return `${redis.host ?? '127.0.0.1'}:${redis.port ?? 6379}`;
+  return describeRedis(redis);
 }

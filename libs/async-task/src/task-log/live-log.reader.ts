@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-option.js';
 import type { ClusterEvents } from '../cluster-events.js';
 import type { RedisConnections } from '../redis-connections.js';
 import { parseXreadReply, type StoredEntry } from './live-log.entries.js';
@@ -39,7 +39,7 @@ export class LiveLogCursor {
  * read to time out. Closed with the stream.
  */
 export class LogFollower {
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private unsubscribe: () => void = () => {};
   private exitAnnounced = false;
   private wake: () => void = () => {};

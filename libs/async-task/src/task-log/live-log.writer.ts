@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-option.js';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../async-task.options.js';
 import { RedisConnections } from '../redis-connections.js';
@@ -57,7 +57,7 @@ export class LiveLog {
   private wroteText = false;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly key: string,
     private readonly logger: Logger,
   ) {}
