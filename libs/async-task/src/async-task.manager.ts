@@ -105,6 +105,7 @@ export class AsyncTaskManager {
       retryCount: 0,
       startReason: null,
       startReasonAttempt: null,
+      cluster: this.options.prefix,
     } satisfies AsyncTaskRecord);
     let notQueued: unknown;
     try {

@@ -61,7 +61,10 @@ export class FailoverScanner {
 
   private async scanLocked(): Promise<void> {
     const { client, keys } = this.redis;
-    const lostTags = await this.tagsThatLostData();
+    const taskTypes = [...new Set((await this.nodes.listNodes()).flatMap((node) => node.taskTypes))];
+    const adopted = await this.records.adoptLegacy(taskTypes);
+    if (adopted > 0) this.logger.log(`Took ${adopted} unfinished task(s) recorded before records named their cluster`);
+    const lostTags = await this.tagsThatLostData(taskTypes);
     const redisLostData = lostTags.length > 0;
     // The registry's master lost it: nodes are re-registering, so give them a node timeout before
     // judging anyone dead. Any tag lost: put every waiting task back in its queue now.
@@ -83,13 +86,12 @@ export class FailoverScanner {
 
   /**
    * Hash tags whose data sentinel was missing (now set again): the master holding that slot restarted
-   * empty or was flushed. Checked per tag — the registry's and each served task type's queue — since
+   * empty or was flushed. Checked per tag — the registry's and each queue of a type live nodes run — since
    * on a Redis Cluster one master can lose its data while the others keep theirs.
    */
-  private async tagsThatLostData(): Promise<string[]> {
+  private async tagsThatLostData(taskTypes: string[]): Promise<string[]> {
     const { client, keys } = this.redis;
-    const taskTypes = new Set((await this.nodes.listNodes()).flatMap((node) => node.taskTypes));
-    const tags = [RedisKeys.NODES_TAG, ...[...taskTypes].map((type) => RedisKeys.queueTag(type))];
+    const tags = [RedisKeys.NODES_TAG, ...taskTypes.map((type) => RedisKeys.queueTag(type))];
     const set = await Promise.all(tags.map((tag) => client.set(keys.dataSentinel(tag), this.options.nodeId, 'NX')));
     return tags.filter((_, i) => set[i] === 'OK');
   }
