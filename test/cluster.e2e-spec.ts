@@ -1,10 +1,12 @@
 import { AsyncTaskStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER, type TaskRun } from './support/cluster-fixture.js';
 import { TestDatabase } from './support/test-database.js';
+import { redisTargets } from './support/test-environment.js';
 import { waitFor } from './support/wait-for.js';
 
-// Real node processes against the real Redis and MySQL, killed for real.
-describe('cluster: failover, shutdown and interrupts across node processes', () => {
+// Real node processes against the real Redis and MySQL, killed for real — on one Redis and on a
+// Redis Cluster (3 masters + 3 replicas, started by the e2e global setup).
+describe.each(redisTargets())('cluster: failover, shutdown and interrupts across node processes, on %s', (_deployment, redis) => {
   const database = new TestDatabase();
   let cluster: ClusterFixture;
 
@@ -14,7 +16,7 @@ describe('cluster: failover, shutdown and interrupts across node processes', () 
   });
   afterAll(() => database.drop());
   beforeEach(() => {
-    cluster = new ClusterFixture(database);
+    cluster = new ClusterFixture(database, redis);
   });
   afterEach(() => cluster.stop());
 

@@ -37,7 +37,7 @@ export class AppModule {
           migrationsRun: true,
         }),
         TypeOrmModule.forFeature([AsyncTaskRecord]),
-        AsyncTaskModule.forRoot({ redis: config.redisUrl, prefix: config.prefix, worker: config.worker }),
+        AsyncTaskModule.forRoot({ redis: config.redis, prefix: config.prefix, worker: config.worker }),
       ],
       controllers: [
         MeController,

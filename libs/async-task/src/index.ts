@@ -6,7 +6,9 @@ export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
 export { BaseAsyncTask } from './base-async-task.js';
 export type { AsyncTask } from './interfaces/async-task.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
-export type { AsyncTaskRedisCluster, AsyncTaskRedisFactory, AsyncTaskRedisOption } from './redis/redis-option.js';
+export type { AsyncTaskRedisCluster, AsyncTaskRedisFactory, AsyncTaskRedisOption, RedisClient } from './redis/redis-option.js';
+export { createRedisClient } from './redis/redis-client.factory.js';
+export { describeRedis } from './redis/redis-option.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
 export type {
   InterruptResult,

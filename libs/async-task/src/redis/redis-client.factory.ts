@@ -2,16 +2,23 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { isClusterOption, isSentinelUrl, parseSentinelUrl, type AsyncTaskRedisOption, type RedisClient } from './redis-option.js';
 
 /**
- * A new connection to the configured Redis — one server, Sentinel or Cluster — with `overrides`
- * (our per-purpose ioredis settings) applied on top of the user's. On a Cluster they apply to the
- * connection of every node (`redisOptions`). A factory's connection is used as it is made.
+ * A new connection to Redis as the `redis` option of `AsyncTaskModule` describes it — one server,
+ * Sentinel or Redis Cluster — the way the library opens its own (e.g. for a health check that must
+ * reach the same Redis). `overrides` are ioredis options applied on top of the user's; on a Cluster
+ * they apply to the connection of every node, and `lazyConnect`, `enableOfflineQueue` and
+ * `retryStrategy` to the cluster as a whole too. A factory's connection is returned as it is made.
+ * The caller closes it.
  */
-export function createRedisClient(option: AsyncTaskRedisOption, purpose: string, overrides: RedisOptions): RedisClient {
+export function createRedisClient(option: AsyncTaskRedisOption, purpose: string, overrides: RedisOptions = {}): RedisClient {
   if (typeof option === 'function') return option(purpose);
   if (isClusterOption(option)) {
     const clusterOptions = option.options ?? {};
+    const { lazyConnect, enableOfflineQueue, retryStrategy } = overrides;
     return new Cluster(option.cluster, {
       ...clusterOptions,
+      ...(lazyConnect !== undefined && { lazyConnect }),
+      ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
+      ...(retryStrategy !== undefined && { clusterRetryStrategy: retryStrategy }),
       redisOptions: { ...clusterOptions.redisOptions, ...overrides },
     });
   }
