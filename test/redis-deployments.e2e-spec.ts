@@ -52,6 +52,32 @@ describe('Redis Cluster and Sentinel', () => {
     expect((await manager.listNodes()).map((node) => node.nodeId)).toEqual(['control', 'spread-1', 'spread-2']);
   }, 90_000);
 
+  it('follows a live log and reads progress through another node, on a Redis Cluster', async () => {
+    const cluster = new ClusterFixture(database, redisClusterOption());
+    cleanups.push(() => cluster.stop());
+    await cluster.startNodes(['log-1']);
+    const { manager } = await cluster.startControl();
+    const { id } = await manager.submitAsyncTask({ name: 'followed', taskType: 'work.a', params: { ms: 3000 } });
+    const stream = await manager.getTaskLog(id, true, { follow: true });
+    let followed = '';
+    stream.on('data', (chunk: string) => (followed += chunk));
+    const ended = new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
+
+    await waitFor('a line written on node log-1 to arrive while the task runs', () => followed.includes('step 1000 of 3000 on log-1'), 20_000);
+    expect((await manager.getTask(id)).status).toBe(AsyncTaskStatus.RUNNING);
+    const progress = await waitFor('progress through the control node', async () => {
+      const read = await manager.getProgress(id);
+      return read && read.loaded >= 1000 ? read : undefined;
+    });
+    expect(progress).toMatchObject({ total: 3000 });
+    expect(progress.speed).toBeGreaterThan(500);
+
+    await ended; // the follow ends with the task
+    expect((await manager.getTask(id)).status).toBe(AsyncTaskStatus.SUCCESS);
+    expect(followed).toMatch(/===== attempt 1 on log-1, started /);
+    expect(followed).toContain('step 2950 of 3000 on log-1');
+  }, 60_000);
+
   it('loses no task and runs none twice at once when a master is killed mid-run (its replica takes over)', async () => {
     const redis = await LocalRedisCluster.start(3);
     cleanups.push(() => redis.stop());
