@@ -1,10 +1,14 @@
 /** Messages between the bench parent (the submitter) and its worker node processes, over Node IPC. */
+import type { AsyncTaskRedisOption } from '@sfc/async-task';
+
 export type NodeMode = 'raw-bullmq' | 'hand-written' | 'async-task' | 'async-task-interruptible';
 
 /** argv[3] of a node process, as JSON. */
 export interface NodeSettings {
   prefix: string;
   redisUrl: string;
+  /** The library's `redis` option when it is not `redisUrl` (a Redis Cluster's node list). */
+  redis?: AsyncTaskRedisOption;
   databaseUrl: string;
   concurrency: number;
   /** Extra AsyncTaskModule options (e.g. failover timings), where the node's mode uses the library. */

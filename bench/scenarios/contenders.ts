@@ -1,11 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
+import { AsyncTaskManager, type AsyncTaskRedisOption, AsyncTaskStatus } from '@sfc/async-task';
 import { startAsyncTaskContext } from '../nodes/async-task-context.js';
 import { BASELINE_QUEUE, NOOP_TASK_TYPE, type NodeMode } from '../nodes/node-protocol.js';
 import type { BenchDatabase } from '../support/bench-database.js';
-import { REDIS_URL } from '../support/bench-config.js';
 import type { NodeProcess } from '../support/node-processes.js';
 
 /** Where a scenario's figures come from once its tasks are submitted. */
@@ -30,7 +29,9 @@ export interface Contender {
   label: string;
   mode: NodeMode;
   nodes: number;
-  openSubmitter(prefix: string, database: BenchDatabase, redis: Redis): Promise<Submitter>;
+  /** Where its Redis is: one server (BENCH_REDIS_URL) or the bench's local Redis Cluster. */
+  deployment?: 'one-redis' | 'cluster';
+  openSubmitter(prefix: string, database: BenchDatabase, redis: Redis, redisOption: AsyncTaskRedisOption): Promise<Submitter>;
 }
 
 const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true };
@@ -102,15 +103,20 @@ export const handWritten: Contender = {
   },
 };
 
-/** Contender 3 with one or two worker node processes; the parent submits through an API-only node. */
-export function asyncTask(nodes: number): Contender {
+/**
+ * Contender 3 with one or two worker node processes; the parent submits through an API-only node.
+ * On `cluster`, everything runs against the bench's local 3-master Redis Cluster instead of one Redis.
+ */
+export function asyncTask(nodes: number, deployment: 'one-redis' | 'cluster' = 'one-redis'): Contender {
+  const onCluster = deployment === 'cluster';
   return {
-    id: `ours-${nodes}`,
-    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}`,
+    id: `ours-${nodes}${onCluster ? '-cluster' : ''}`,
+    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}${onCluster ? ', Redis Cluster (3 masters)' : ''}`,
     mode: 'async-task',
     nodes,
-    async openSubmitter(prefix, database) {
-      const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: REDIS_URL, prefix, worker: false });
+    deployment,
+    async openSubmitter(prefix, database, _redis, redisOption) {
+      const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: redisOption, prefix, worker: false });
       const manager = app.get(AsyncTaskManager);
       return {
         submit: async (name) => void (await manager.submitAsyncTask({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 })),
@@ -123,4 +129,4 @@ export function asyncTask(nodes: number): Contender {
 }
 
 /** Every contender, in the order a repeat runs them. */
-export const CONTENDERS: Contender[] = [rawBullmq, handWritten, asyncTask(1), asyncTask(2)];
+export const CONTENDERS: Contender[] = [rawBullmq, handWritten, asyncTask(1), asyncTask(2), asyncTask(2, 'cluster')];

@@ -16,7 +16,7 @@ export interface BenchConfig {
   /** Tasks of the paced latency phase, and their rate per second (well below the ceiling). */
   latencyTasks: number;
   latencyRate: number;
-  /** Ids of the contenders to run (all by default): raw, hand-written, ours-1, ours-2. */
+  /** Ids of the contenders to run (all by default): raw, hand-written, ours-1, ours-2, ours-2-cluster. */
   contenders: string[] | null;
   /** Tasks queued with no worker to measure Redis memory per queued task (0 skips it). */
   queuedTasks: number;
