@@ -147,6 +147,38 @@ describe('Redis Cluster and Sentinel', () => {
   });
 });
 
+describe('a redis factory', () => {
+  const database = new TestDatabase();
+  beforeAll(() => database.create());
+  afterAll(() => database.drop());
+
+  it('is called for every connection the node opens, the heartbeat thread’s included', async () => {
+    const purposes: string[] = [];
+    const made: Redis[] = [];
+    const node = await startTestNode(database, {
+      prefix: uniqueName('factory'),
+      nodeId: 'factory-node',
+      redis: (purpose: string) => {
+        purposes.push(purpose);
+        const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null, connectionName: `factory-${purpose}` });
+        made.push(redis);
+        return redis;
+      },
+    });
+    try {
+      // The heartbeat thread beat through a connection made from the factory's: the node is listed.
+      expect((await node.manager.listNodes()).map((info) => info.nodeId)).toEqual(['factory-node']);
+      expect(purposes).toEqual(expect.arrayContaining(['commands', 'heartbeat']));
+      const clients = String(await made[0].client('LIST'));
+      expect(clients).toContain('name=factory-commands');
+    } finally {
+      await node.close();
+    }
+    // The library closed what the factory made (the heartbeat's was only read for its options).
+    await waitFor('the factory connections to be closed', () => made.every((redis) => redis.status === 'end'), 5000);
+  });
+});
+
 /** Every task completed exactly once, and no two runs of one task overlapped in time. */
 function expectEachCompletedOnceWithoutOverlap(ids: string[], runs: TaskRun[]): void {
   for (const id of ids) {

@@ -11,6 +11,9 @@ export interface AsyncTaskRedisCluster {
 /**
  * Makes one new connection each time it is called; the library owns (and closes) what it returns.
  * `purpose` says what the connection is for (`commands`, `events`, `receiver:<type>`, `heartbeat`…).
+ * Its connections are used as they are made: give them `maxRetriesPerRequest: null` (BullMQ workers
+ * require it). For the heartbeat thread the factory's connection is only read for its options
+ * (functions kept) and closed; the thread opens its own from them.
  */
 export type AsyncTaskRedisFactory = (purpose: string) => Redis | Cluster;
 
