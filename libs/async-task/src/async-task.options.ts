@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Type } from '@nestjs/common';
+import { messages } from './async-task.messages.js';
 import { InvalidAsyncTaskOptionsError } from './errors/invalid-options.error.js';
 import type { AsyncTaskFactory } from './interfaces/async-task-factory.interface.js';
 import type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
@@ -57,7 +58,7 @@ function validate(o: ResolvedAsyncTaskOptions): void {
   if (redisProblem) fail('redis', redisProblem);
   if (typeof o.prefix !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.prefix)) {
     // No "{}" either: the library puts the Redis Cluster hash tags into its keys itself (see redis-keys.ts).
-    fail('prefix', 'must be 1–64 letters, digits, ".", "_" or "-" (no ":" and no "{}": the library adds Redis Cluster hash tags itself), starting with a letter or digit');
+    fail('prefix', messages.prefixShape());
   }
   if (typeof o.nodeId !== 'string' || !/^[^\s]{1,128}$/.test(o.nodeId)) {
     fail('nodeId', 'must be a non-empty string of at most 128 characters without spaces');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from './async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from './async-task.options.js';
+import { messages } from './async-task.messages.js';
 import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler, SETTLE_MS } from './failover.reconciler.js';
 import { NodeRegistry } from './node-registry.js';
@@ -63,7 +64,7 @@ export class FailoverScanner {
     const { client, keys } = this.redis;
     const taskTypes = [...new Set((await this.nodes.listNodes()).flatMap((node) => node.taskTypes))];
     const adopted = await this.records.adoptLegacy(taskTypes);
-    if (adopted > 0) this.logger.log(`Took ${adopted} unfinished task(s) recorded before records named their cluster`);
+    if (adopted > 0) this.logger.log(messages.legacyTasksAdopted(adopted));
     const lostTags = await this.tagsThatLostData(taskTypes);
     const redisLostData = lostTags.length > 0;
     // The registry's master lost it: nodes are re-registering, so give them a node timeout before

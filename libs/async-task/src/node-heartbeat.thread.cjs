@@ -10,15 +10,26 @@ const { connection, functionPort, signal, nodeKey, nodeIdsKey, nodeId, intervalM
 // Functions of the `redis` option stay on the main thread (see redis/thread-connection.ts): each
 // arrives as a marker, called there and waited for here. A main thread busier than the node timeout
 // leaves the call unanswered: the option then counts as unset for that call.
+let calls = 0;
 function callOnMainThread(marker) {
   return (...args) => {
+    const seq = ++calls;
     Atomics.store(signal, 0, 0);
-    functionPort.postMessage({ id: marker.asyncTaskFunction, args: args.filter((arg) => typeof arg !== 'function') });
-    Atomics.wait(signal, 0, 0, ttlMs);
-    const reply = receiveMessageOnPort(functionPort);
-    if (!reply) return undefined;
-    if (reply.message.error !== undefined) throw new Error(`${marker.path}: ${reply.message.error}`);
-    return reply.message.value;
+    functionPort.postMessage({ id: marker.asyncTaskFunction, seq, args: args.filter((arg) => typeof arg !== 'function') });
+    const deadline = Date.now() + ttlMs;
+    for (;;) {
+      // A late answer to an earlier call that timed out is skipped.
+      let reply;
+      while ((reply = receiveMessageOnPort(functionPort)) && reply.message.seq !== seq);
+      if (reply) {
+        if (reply.message.error !== undefined) throw new Error(`${marker.path}: ${reply.message.error}`);
+        return reply.message.value;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      Atomics.wait(signal, 0, 0, left);
+      Atomics.store(signal, 0, 0);
+    }
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { messages } from '../async-task.messages.js';
 
 /** A Redis Cluster: some of its nodes (the rest are discovered) and ioredis `ClusterOptions`. */
 export interface AsyncTaskRedisCluster {
@@ -37,12 +38,13 @@ const SENTINEL_URL = /^redis-sentinel:\/\//;
  * as ioredis options. The credentials are the Redis server's; Sentinel's own go in `sentinelPassword`.
  */
 export function parseSentinelUrl(url: string): RedisOptions {
+  const masked = maskUrl(url);
   const match = /^redis-sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)\/([^/?]+)\/?(?:\?(.*))?$/.exec(url);
-  if (!match) throw new Error('must look like redis-sentinel://host:26379[,host:26379…]/masterName');
+  if (!match) throw new Error(messages.redisSentinelUrl(masked));
   const [, username, password, hosts, name, query] = match;
   const sentinels = hosts.split(',').map((hostPort) => {
     const [host, port] = hostPort.split(':');
-    if (!host || (port !== undefined && !/^\d+$/.test(port))) throw new Error(`has a bad Sentinel address "${hostPort}"`);
+    if (!host || (port !== undefined && !/^\d+$/.test(port))) throw new Error(messages.redisSentinelAddress(hostPort, masked));
     return { host, port: port === undefined ? 26379 : Number(port) };
   });
   const params = new URLSearchParams(query ?? '');
@@ -68,17 +70,15 @@ export function redisOptionProblem(option: unknown): string | undefined {
         parseSentinelUrl(option);
         return undefined;
       } catch (error) {
-        return `${(error as Error).message}, got "${maskUrl(option)}"`;
+        return (error as Error).message;
       }
     }
-    return /^rediss?:\/\//.test(option) ? undefined : `must be a redis://, rediss:// or redis-sentinel:// URL, got "${option}"`;
+    return /^rediss?:\/\//.test(option) ? undefined : messages.redisUrlScheme(maskUrl(option));
   }
-  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
-    return 'must be a URL string, ioredis options, { cluster: [...nodes] } or a function returning a connection';
-  }
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) return messages.redisOptionKind();
   if ('cluster' in option) {
     const nodes = (option as { cluster: unknown }).cluster;
-    if (!Array.isArray(nodes) || nodes.length === 0) return 'cluster must be a non-empty list of nodes ("host:port", port or { host, port })';
+    if (!Array.isArray(nodes) || nodes.length === 0) return messages.redisClusterNodes();
   }
   return undefined;
 }

@@ -35,7 +35,7 @@ export class ThreadConnectionBridge {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.threadPort = port2;
-    this.port.on('message', (call: { id: number; args: unknown[] }) => this.answer(call));
+    this.port.on('message', (call: { id: number; seq: number; args: unknown[] }) => this.answer(call));
     this.port.unref();
   }
 
@@ -82,14 +82,12 @@ export class ThreadConnectionBridge {
     return value;
   }
 
-  private answer({ id, args }: { id: number; args: unknown[] }): void {
-    let reply: { value?: unknown; error?: string };
+  private answer({ id, seq, args }: { id: number; seq: number; args: unknown[] }): void {
     try {
-      reply = { value: this.functions[id](...args) };
-      this.port.postMessage(reply);
+      this.port.postMessage({ seq, value: this.functions[id](...args) });
     } catch (error) {
       // The function threw, or returned what cannot cross to a thread.
-      this.port.postMessage({ error: (error as Error).message });
+      this.port.postMessage({ seq, error: (error as Error).message });
     }
     Atomics.store(this.signal, 0, 1);
     Atomics.notify(this.signal, 0);
