@@ -53,14 +53,9 @@ export class StartupChecks {
     } catch {
       // Nest runs no shutdown hooks after a failed start: close what we opened, or the process hangs on reconnects.
       await this.redis.closeAll();
-      throw new RedisUnreachableError(redisAddress(this.options.redis), this.options.startupTimeoutMs, lastError);
+      throw new RedisUnreachableError(describeRedis(this.options.redis), this.options.startupTimeoutMs, lastError);
     } finally {
       client.off('error', remember);
     }
   }
-}
-
-/** Where the configured Redis is, with any password masked (it goes into logs). */
-export function redisAddress(redis: ResolvedAsyncTaskOptions['redis']): string {
-  return describeRedis(redis);
 }
