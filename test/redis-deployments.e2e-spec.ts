@@ -101,6 +101,27 @@ describe('Redis Cluster and Sentinel', () => {
     expectEachCompletedOnceWithoutOverlap(ids, await cluster.runs());
   }, 240_000);
 
+  it('notices when one master of the cluster loses its data and republishes that queue’s tasks at once', async () => {
+    const cluster = new ClusterFixture(database, redisClusterOption());
+    cleanups.push(() => cluster.stop());
+    const deployment = new ClusterView(redisClusterOption().cluster);
+    cleanups.push(() => deployment.close());
+    const queueKey = `${cluster.prefix}:{task.work.b}:events`;
+    const emptied = await deployment.masterOf(queueKey);
+    // Only the queue's master: the node registry (and the other queues) keep their data.
+    expect(await deployment.masterOf(`${cluster.prefix}:{nodes}:node-ids`)).not.toBe(emptied);
+    await cluster.startNodes(['flush-1', 'flush-2'], { ...FAILOVER_TOLERANT, maxLoad: 100 });
+    const { manager } = await cluster.startControl(FAILOVER_TOLERANT);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await manager.submitAsyncTask({ name: `w${i}`, taskType: 'work.b', params: { ms: 300 }, cpuOverhead: 50 })).id);
+    await cluster.waitForCount(ids, AsyncTaskStatus.SUCCESS, 8, 60_000);
+    await deployment.flushMaster(emptied);
+
+    // Well before the periodic reconciliation (every 60 s): the lost tag is seen on the next scan.
+    await cluster.waitForCount(ids, AsyncTaskStatus.SUCCESS, 40, 30_000);
+    expectEachCompletedOnceWithoutOverlap(ids, await cluster.runs());
+  }, 120_000);
+
   it('ends every task once through a forced Sentinel failover mid-run (redis-sentinel:// URL)', async () => {
     const sentinel = await LocalRedisSentinel.start();
     cleanups.push(() => sentinel.stop());
@@ -209,6 +230,16 @@ class ClusterView {
     const master = new Redis(port, '127.0.0.1');
     try {
       return await master.exists(key);
+    } finally {
+      master.disconnect();
+    }
+  }
+
+  /** FLUSHALL on one master (its replica follows): that master restarted empty, as far as data goes. */
+  async flushMaster(port: number): Promise<void> {
+    const master = new Redis(port, '127.0.0.1');
+    try {
+      await master.flushall();
     } finally {
       master.disconnect();
     }
