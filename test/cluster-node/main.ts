@@ -1,7 +1,8 @@
 // One cluster node as its own process, for tests and benchmarks that kill nodes for real.
 // Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS (the redis option as JSON), CLUSTER_PREFIX, CLUSTER_NODE_ID,
 // CLUSTER_OPTIONS (JSON AsyncTaskModule options), CLUSTER_LOG=verbose for all log levels. Sends
-// {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input}.
+// {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input};
+// answers {type:'listSchedules'} with its manager's listSchedules().
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -50,6 +51,14 @@ process.on('message', (message: { type?: string; requestId?: number; input?: Sub
   manager.submitAsyncTask(message.input!).then(
     (record) => process.send?.({ type: 'submitted', requestId: message.requestId, id: record.id }),
     (error: Error) => process.send?.({ type: 'submitted', requestId: message.requestId, error: error.message }),
+  );
+});
+// And read this node's view of the schedules: {type:'listSchedules'}.
+process.on('message', (message: { type?: string; requestId?: number }) => {
+  if (message.type !== 'listSchedules') return;
+  manager.listSchedules().then(
+    (schedules) => process.send?.({ type: 'schedules', requestId: message.requestId, schedules }),
+    (error: Error) => process.send?.({ type: 'schedules', requestId: message.requestId, error: error.message }),
   );
 });
 process.send?.({ type: 'ready', nodeId });

@@ -71,6 +71,21 @@ export class ClusterProcess {
     });
   }
 
+  /** This node's answer to listSchedules() (dates as ISO strings, as they cross IPC). */
+  listSchedules(): Promise<Array<Record<string, unknown>>> {
+    const requestId = ++this.requests;
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: { type?: string; requestId?: number; schedules?: Array<Record<string, unknown>>; error?: string }) => {
+        if (message.type !== 'schedules' || message.requestId !== requestId) return;
+        this.child.off('message', onMessage);
+        if (message.error) reject(new Error(message.error));
+        else resolve(message.schedules!);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'listSchedules', requestId });
+    });
+  }
+
   private requests = 0;
 
   get alive(): boolean {

@@ -8,6 +8,7 @@ import { OpenStreams } from './api/open-streams.js';
 import { OwnedTasks } from './api/owned-tasks.js';
 import { TaskLogController } from './api/task-log.controller.js';
 import { TasksController } from './api/tasks.controller.js';
+import { SchedulesController } from './api/schedules.controller.js';
 import { BearerTokenGuard } from './auth/bearer-token.guard.js';
 import { MeController } from './auth/me.controller.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
@@ -37,11 +38,12 @@ export class AppModule {
           migrationsRun: true,
         }),
         TypeOrmModule.forFeature([AsyncTaskRecord]),
-        AsyncTaskModule.forRoot({ redis: config.redis, prefix: config.prefix, worker: config.worker }),
+        AsyncTaskModule.forRoot({ redis: config.redis, prefix: config.prefix, worker: config.worker, retention: config.retention }),
       ],
       controllers: [
         MeController,
         TasksController, TaskLogController, EventsController, NodesController,
+        SchedulesController,
         HealthController,
         MetricsController,
         StatsController,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { AsyncTaskRedisOption } from '@sfc/async-task';
+import type { AsyncTaskRedisOption, RetentionOptions } from '@sfc/async-task';
 import { parseTokens, type TokenTable } from './auth/token-table.js';
 
 /** The reference server's settings, all from the environment (with development defaults). */
@@ -20,6 +20,11 @@ export interface ServerConfig {
   tokens: TokenTable;
   /** True when TOKENS was unset and the development tokens are in use (printed at start-up). */
   devTokens: boolean;
+  /**
+   * Retention of ended tasks (RETENTION_SUCCESS_MS, RETENTION_FAILED_MS, RETENTION_CANCELLED_MS: age
+   * after the end, per final status; RETENTION_INTERVAL_MS). Unset: every task is kept.
+   */
+  retention?: RetentionOptions;
 }
 
 /** Used when TOKENS is unset, so `npm start` works at once; printed at start-up with a warning. */
@@ -38,6 +43,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     dataDir: resolve(env.DATA_DIR ?? '.data'),
     tokens: parseTokens(env.TOKENS || DEV_TOKENS),
     devTokens,
+    retention: readRetention(env),
   };
 }
 
@@ -48,6 +54,19 @@ function redisFromEnv(env: NodeJS.ProcessEnv): AsyncTaskRedisOption {
     return { cluster: nodes, options: env.REDIS_PASSWORD ? { redisOptions: { password: env.REDIS_PASSWORD } } : {} };
   }
   return env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
+
+/** The library checks the values (and names the bad one); here they are only read as numbers. */
+function readRetention(env: NodeJS.ProcessEnv): RetentionOptions | undefined {
+  const number = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : Number(env[name]));
+  const maxAgeMs = Object.fromEntries(
+    (['success', 'failed', 'cancelled'] as const)
+      .map((status) => [status, number(`RETENTION_${status.toUpperCase()}_MS`)] as const)
+      .filter(([, age]) => age !== undefined),
+  );
+  if (Object.keys(maxAgeMs).length === 0) return undefined;
+  const intervalMs = number('RETENTION_INTERVAL_MS');
+  return { maxAgeMs, ...(intervalMs === undefined ? {} : { intervalMs }) };
 }
 
 /** Injection token of the ServerConfig. */

@@ -44,6 +44,12 @@ export const messages = {
   prefixShape: () =>
     'must be 1–64 letters, digits, ".", "_" or "-" (no ":" and no "{}": the library adds Redis Cluster hash tags itself), starting with a letter or digit',
   legacyTasksAdopted: (count: number) => `Took ${count} unfinished task(s) recorded before records named their cluster`,
+  invalidSchedule: (field: string, problem: string) => `Invalid schedule: ${field} ${problem}.`,
+  scheduleNotFound: (id: string) => `Schedule "${id}" was not found. Check the id given to upsertSchedule().`,
+  scheduleFailed: (id: string, detail: string) => `Schedule "${id}" could not fire its tick (${detail}); the next poll tries again.`,
+  schedulePollFailed: (detail: string) => `Could not read the due schedules (${detail}); the next poll tries again.`,
+  pruneNotCounted: (detail: string) => `Could not count the rows retention deleted (${detail}); the metric stays low by that much.`,
+  pruneFailed: (detail: string) => `Retention could not delete ended tasks (${detail}); the next run tries again.`,
 } as const;
 
 function oneShortLine(text: string, maxChars: number): string {

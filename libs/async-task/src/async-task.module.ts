@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AsyncTaskCoreModule } from './async-task-core.module.js';
-import { ASYNC_TASK_ASYNC_OPTIONS_TYPE, ASYNC_TASK_OPTIONS_TYPE } from './async-task.module-definition.js';
+import { ASYNC_TASK_ASYNC_OPTIONS_TYPE, ASYNC_TASK_OPTIONS_TYPE } from './config/async-task.module-definition.js';
 
 /**
  * Background tasks across a cluster of nodes. Import `forRoot(options)` or

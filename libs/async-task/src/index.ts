@@ -1,27 +1,32 @@
 // Public API of @sfc/async-task. Internals (stores, receivers, Redis key builders) stay private.
 export { AsyncTaskModule } from './async-task.module.js';
-export { AsyncTaskManager } from './async-task.manager.js';
-export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './async-task.constants.js';
+export { AsyncTaskManager } from './manager/async-task.manager.js';
+export { AsyncTaskStatus, FINAL_STATUSES, isFinalStatus } from './enums/async-task-status.enum.js';
 export { AsyncTaskFactory } from './decorators/async-task-factory.decorator.js';
-export { BaseAsyncTask } from './base-async-task.js';
-export type { AsyncTask } from './interfaces/async-task.interface.js';
+export { BaseAsyncTask } from './task/base-async-task.js';
+export type { AsyncTask } from './task/async-task.interface.js';
 export type { AsyncTaskModuleOptions } from './interfaces/async-task-module-options.interface.js';
-export type { AsyncTaskRedisCluster, AsyncTaskRedisFactory, AsyncTaskRedisOption, RedisClient } from './redis/redis-option.js';
+export type { AsyncTaskRedisCluster, AsyncTaskRedisFactory, AsyncTaskRedisOption, RedisClient } from './interfaces/async-task-redis-option.interface.js';
 export { createRedisClient } from './redis/redis-client.factory.js';
-export { describeRedis } from './redis/redis-option.js';
+export { describeRedis } from './config/redis-option.js';
 export type { TaskLogOptions } from './interfaces/task-log-options.interface.js';
-export type {
-  InterruptResult,
-  ListTasksQuery,
-  Page,
-  SubmitAsyncTaskInput,
-  WaitForExitResult,
-} from './interfaces/submit-async-task.interface.js';
-export type { AsyncTaskNodeInfo } from './node-info.js';
-export type { BackoffPolicy, TaskPolicy } from './policies/task-policy.js';
+export type { SubmitAsyncTaskInput } from './interfaces/submit-async-task-input.interface.js';
+export type { InterruptResult } from './interfaces/interrupt-result.interface.js';
+export type { WaitForExitResult } from './interfaces/wait-for-exit-result.interface.js';
+export type { Page } from './interfaces/page.interface.js';
+export type { ListTasksQuery } from './interfaces/list-tasks-query.interface.js';
+export type { AsyncTaskNodeInfo } from './interfaces/async-task-node-info.interface.js';
+export type { BackoffPolicy, TaskPolicy } from './task/task-policy.interface.js';
 export type { TaskPolicyCounts } from './policies/policy-counters.js';
-export { ProgressRecord, type ProgressSnapshot } from './progress-record.js';
-export { AsyncTaskLog, type LogSink } from './task-log/async-task-log.js';
+export { ProgressRecord, type ProgressSnapshot } from './task/progress-record.js';
+export { AsyncTaskLog, type LogSink } from './task/async-task-log.js';
+export type { AsyncTaskScheduleInput } from './interfaces/async-task-schedule-input.interface.js';
+export type { AsyncTaskScheduleInfo } from './schedules/schedule-info.js';
+export { MIN_SCHEDULE_EVERY_MS } from './schedules/schedule.validator.js';
+export { SCHEDULE_LATE_TOLERANCE_MS } from './schedules/schedule.ticker.js';
+export { nextDueAfter, type ScheduleTiming } from './schedules/schedule-timing.js';
+export type { RetentionOptions } from './interfaces/retention-options.interface.js';
+export type { RetentionCounts } from './retention/prune-counters.js';
 export * from './entities/index.js';
 export * from './migrations/index.js';
 export * from './errors/index.js';

@@ -5,8 +5,8 @@ import {
   AsyncTaskStatus,
   DuplicateTaskIdError,
 } from '../src/index.js';
-import { TaskRecordBatchStore } from '../src/task-record.batch-store.js';
-import { TaskRecordStore } from '../src/task-record.store.js';
+import { TaskRecordBatchStore } from '../src/persistence/task-record.batch-store.js';
+import { TaskRecordStore } from '../src/persistence/task-record.store.js';
 import { RunJournal, SleepTask } from '../../../test/support/sample-tasks.js';
 import { TestDatabase } from '../../../test/support/test-database.js';
 import { uniqueName } from '../../../test/support/test-environment.js';
@@ -104,7 +104,7 @@ describe('batched lifecycle writes (real Redis and MySQL)', () => {
     const names = ['ok', 'bad', 'lost', 'given up', 'interrupted ok', 'interrupted bad'];
     const ids = await Promise.all(names.map(async (name) => (await manager.submitAsyncTask({ name, taskType: 'sleep' })).id));
     expect(await batch.claimMany(ids.map((id) => ({ id, attempt: 0 })), 'this-node', new Date())).toEqual(ids.map(() => true));
-    // The failover scan took the third attempt away (1 → 5), and failed the fourth for good (1 → 3),
+    // The failover scan took the third attempt away (RUNNING → OFFLINE), and failed the fourth for good (RUNNING → FAILED),
     // before their ends were written.
     expect(await records.markOffline(ids[2], 1, true)).toBe(true);
     expect(await records.failLost(ids[3], 1, 'its nodes kept dying')).toBe(true);

@@ -8,7 +8,7 @@ import {
   InvalidAsyncTaskError,
   InvalidAsyncTaskOptionsError,
 } from '../src/index.js';
-import { TaskQueues } from '../src/task-queues.js';
+import { TaskQueues } from '../src/queue/task-queues.js';
 import { RunJournal, SleepTask } from '../../../test/support/sample-tasks.js';
 import { TestDatabase } from '../../../test/support/test-database.js';
 import { uniqueName } from '../../../test/support/test-environment.js';

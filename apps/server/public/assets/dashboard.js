@@ -4,6 +4,7 @@
 import { api, readEvents, session } from './api.js';
 import { $, showError } from './dom.js';
 import { watchNodes } from './nodes-panel.js';
+import { watchSchedules } from './schedules-panel.js';
 import { showStatusCounts } from './status-counts.js';
 import { refreshStatsNow, refreshStatsSoon, watchStats } from './stats.js';
 import { applyLiveUpdate, initTaskList, reloadTasks, setFilters } from './task-list.js';
@@ -71,6 +72,7 @@ async function signIn(token) {
     setFilters({ status: '', type: '', uid: '' }); // loads the first page, the counts and the charts
     void listen(signedIn.signal);
     void watchNodes(signedIn.signal);
+    void watchSchedules(signedIn.signal);
   } catch (error) {
     $('#whoami').textContent = '';
     showError(error);

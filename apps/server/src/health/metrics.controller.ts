@@ -7,7 +7,7 @@ import { PrometheusText } from './prometheus-text.js';
 /**
  * `GET /metrics` in Prometheus text format: tasks by status and type and run times (from MySQL, so
  * every node reports the same cluster-wide figures), queue depth per type, retries and timeouts per
- * type (the library's cluster-wide counters), and each node's load.
+ * type and rows deleted by retention (the library's cluster-wide counters), and each node's load.
  */
 @Controller('metrics')
 export class MetricsController {
@@ -20,11 +20,12 @@ export class MetricsController {
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
-    const [counts, durations, nodes, policyCounts] = await Promise.all([
+    const [counts, durations, nodes, policyCounts, pruned] = await Promise.all([
       this.queries.countByStatusAndType(),
       this.queries.durationsByType(),
       this.manager.listNodes(),
       this.manager.getPolicyCounts(),
+      this.manager.getRetentionCounts(),
     ]);
     const depth = new Map<string, number>();
     for (const { status, taskType, count } of counts) {
@@ -39,6 +40,9 @@ export class MetricsController {
         policyCounts.map(({ taskType, retries }) => [{ type: taskType }, retries]))
       .metric('async_task_timeouts_total', 'counter', 'Attempts stopped at their timeoutMs, per type (cluster-wide).',
         policyCounts.map(({ taskType, timeouts }) => [{ type: taskType }, timeouts]))
+      .metric('async_task_pruned_tasks_total', 'counter', 'Ended tasks deleted by retention (cluster-wide).', [[{}, pruned.tasks]])
+      .metric('async_task_pruned_logs_total', 'counter', 'Attempt log rows deleted with them (cluster-wide).', [[{}, pruned.logs]])
+      .metric('async_task_prune_batches_total', 'counter', 'Retention transactions (cluster-wide).', [[{}, pruned.batches]])
       .metric('async_task_duration_seconds', 'summary', 'Run time of ended tasks (last attempt), by type and final status.', []);
     for (const { taskType, status, count, sumSeconds } of durations) {
       const labels = { type: taskType, status: AsyncTaskStatus[status] };

@@ -1,6 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { AsyncTaskFactory as AsyncTaskFactoryContract } from '../interfaces/async-task-factory.interface.js';
-import type { TaskPolicy } from '../policies/task-policy.js';
+import type { AsyncTaskFactory as AsyncTaskFactoryContract } from '../task/async-task-factory.interface.js';
+import type { TaskPolicy } from '../task/task-policy.interface.js';
 
 /** What the decorator records on a factory class. */
 export interface AsyncTaskFactoryMetadata {

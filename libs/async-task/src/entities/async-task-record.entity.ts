@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 
 /**
  * One submitted task: the durable source of truth. Redis only carries what can be rebuilt from it
@@ -11,6 +11,7 @@ import { AsyncTaskStatus } from '../async-task.constants.js';
 @Index('idx_async_task_type_created', ['taskType', 'createdAt'])
 @Index('idx_async_task_executor_status', ['executor', 'status'])
 @Index('idx_async_task_cluster_status', ['cluster', 'status'])
+@Index('idx_async_task_status_finished', ['status', 'finishedAt'])
 export class AsyncTaskRecord {
   /** Generated (time-ordered, unique across nodes) or chosen by the caller. */
   @PrimaryColumn({ type: 'varchar', length: 64 })

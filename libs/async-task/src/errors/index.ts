@@ -10,3 +10,5 @@ export * from './redis-unreachable.error.js';
 export * from './unrecoverable-task.error.js';
 export * from './task-timeout.error.js';
 export * from './task-not-ended.error.js';
+export * from './invalid-schedule.error.js';
+export * from './schedule-not-found.error.js';

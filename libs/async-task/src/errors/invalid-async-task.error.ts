@@ -6,7 +6,7 @@ import { AsyncTaskError } from './async-task.error.js';
 export class InvalidAsyncTaskError extends AsyncTaskError {
   constructor(
     readonly field: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(messages.invalidTask(field, problem), HttpStatus.BAD_REQUEST);
   }

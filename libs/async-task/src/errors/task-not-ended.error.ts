@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import { AsyncTaskError } from './async-task.error.js';
 

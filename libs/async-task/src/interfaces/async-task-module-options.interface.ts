@@ -1,6 +1,8 @@
 import type { Type } from '@nestjs/common';
-import type { AsyncTaskRedisOption } from '../redis/redis-option.js';
-import type { AsyncTaskFactory } from './async-task-factory.interface.js';
+import type { AsyncTaskRedisOption } from './async-task-redis-option.interface.js';
+import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
+import type { RetentionOptions } from './retention-options.interface.js';
+import type { AsyncTaskScheduleInput } from './async-task-schedule-input.interface.js';
 
 /** Options of `AsyncTaskModule.forRoot()` / `forRootAsync()`. Every one is optional. */
 export interface AsyncTaskModuleOptions {
@@ -63,4 +65,15 @@ export interface AsyncTaskModuleOptions {
    * @default 5000
    */
   startupTimeoutMs?: number;
+  /**
+   * Recurring schedules this app declares; every node upserts them at start (same definition: no
+   * change, so deploying twice neither skips nor repeats a tick). Schedules made with
+   * `upsertSchedule()` and not listed here are left alone. @default []
+   */
+  schedules?: AsyncTaskScheduleInput[];
+  /**
+   * Deleting ended tasks and their logs by age and final status, in small batches by one node at a
+   * time. @default none: every task is kept forever
+   */
+  retention?: RetentionOptions;
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import { UnrecoverableTaskError } from '../errors/unrecoverable-task.error.js';
-import { FactoryRegistry } from '../factory-registry.js';
-import { type BackoffPolicy, backoffDelayMs, type ResolvedTaskPolicy, resolveTaskPolicy, type TaskPolicy } from './task-policy.js';
+import { backoffDelayMs, type ResolvedTaskPolicy, resolveTaskPolicy } from './task-policy.js';
+import type { BackoffPolicy, TaskPolicy } from '../task/task-policy.interface.js';
 
 /** How one attempt came out, as its runner saw it. */
 export interface AttemptOutcome {
@@ -26,11 +26,9 @@ export type AttemptVerdict =
  */
 @Injectable()
 export class AttemptEndPolicy {
-  constructor(private readonly registry: FactoryRegistry) {}
-
-  /** The policy of this attempt: the submission's values, else the task type's, else the defaults. */
-  policyOf(record: AsyncTaskRecord): ResolvedTaskPolicy {
-    return resolveTaskPolicy(submittedPolicyOf(record), this.registry.policyOf(record.taskType));
+  /** The policy of this attempt: the submission's values, else the task type's (`declared`), else the defaults. */
+  policyOf(record: AsyncTaskRecord, declared: TaskPolicy): ResolvedTaskPolicy {
+    return resolveTaskPolicy(submittedPolicyOf(record), declared);
   }
 
   verdict(record: AsyncTaskRecord, policy: ResolvedTaskPolicy, outcome: AttemptOutcome, now = new Date()): AttemptVerdict {

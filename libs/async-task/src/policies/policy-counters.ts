@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisConnections } from '../redis-connections.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 
 /** Retries and timeouts the cluster has had for one task type, since its Redis data began. */
 export interface TaskPolicyCounts {

@@ -1,5 +1,6 @@
 import { InvalidAsyncTaskError } from '../errors/invalid-async-task.error.js';
-import { backoffDelayMs, resolveTaskPolicy, validateTaskPolicy, type TaskPolicy } from './task-policy.js';
+import { backoffDelayMs, resolveTaskPolicy, validateTaskPolicy } from './task-policy.js';
+import type { TaskPolicy } from '../task/task-policy.interface.js';
 
 const fail = (field: string, problem: string): never => {
   throw new InvalidAsyncTaskError(field, problem);

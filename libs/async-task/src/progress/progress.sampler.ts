@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import type { AsyncTask } from '../interfaces/async-task.interface.js';
-import type { ProgressSnapshot } from '../progress-record.js';
+import type { AsyncTask } from '../task/async-task.interface.js';
+import type { ProgressSnapshot } from '../task/progress-record.js';
 import { computeSpeed, type LoadedSample } from './progress-speed.js';
 import { ProgressStore } from './progress.store.js';
+import { describeError } from '../util/describe-error.js';
+import { waitAtMost } from '../util/with-timeout.js';
 
 /** Running tasks are sampled once a second: speed is "per second", measured over that window. */
 const SAMPLE_INTERVAL_MS = 1000;
@@ -56,9 +58,7 @@ export class ProgressSampler {
     const snapshot = this.sample(tracked);
     // A task that never reported progress (a quick one, typically) costs no Redis write at all.
     if (!snapshot || (!tracked.stored && snapshot.total === 0 && snapshot.loaded === 0)) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.save(tracked, snapshot), new Promise((resolve) => (timer = setTimeout(resolve, FINAL_WRITE_TIMEOUT_MS)))]);
-    clearTimeout(timer);
+    await waitAtMost(this.save(tracked, snapshot), FINAL_WRITE_TIMEOUT_MS);
   }
 
   private async sampleAll(): Promise<void> {
@@ -100,7 +100,7 @@ export class ProgressSampler {
       await this.progressStore.write(tracked.taskId, tracked.attempt, snapshot);
       this.failing = false;
     } catch (error) {
-      if (!this.failing) this.logger.warn(`Storing task progress failed (${(error as Error).message}); retrying every sample`);
+      if (!this.failing) this.logger.warn(`Storing task progress failed (${describeError(error)}); retrying every sample`);
       this.failing = true;
     }
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
-import type { ResolvedAsyncTaskOptions } from '../async-task.options.js';
-import { ProgressRecord, type ProgressSnapshot } from '../progress-record.js';
-import { RedisConnections } from '../redis-connections.js';
+import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { ProgressRecord, type ProgressSnapshot } from '../task/progress-record.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 
 /**
  * Writes the sample only if no newer attempt wrote one: an attempt that was failed over and still

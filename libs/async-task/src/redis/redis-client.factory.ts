@@ -1,5 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { isClusterOption, isSentinelUrl, parseSentinelUrl, type AsyncTaskRedisOption, type RedisClient } from './redis-option.js';
+import type { AsyncTaskRedisOption, RedisClient } from '../interfaces/async-task-redis-option.interface.js';
+import { isClusterOption, isSentinelUrl, parseSentinelUrl } from '../config/redis-option.js';
 
 /**
  * A new connection to Redis as the `redis` option of `AsyncTaskModule` describes it — one server,

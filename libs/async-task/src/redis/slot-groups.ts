@@ -1,4 +1,4 @@
-import type { RedisClient } from './redis-option.js';
+import type { RedisClient } from '../interfaces/async-task-redis-option.interface.js';
 
 /**
  * The part of `key` Redis Cluster hashes: the first non-empty `{…}`, else the whole key. Keys with the

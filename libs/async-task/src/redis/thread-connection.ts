@@ -1,7 +1,8 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Cluster, Redis } from 'ioredis';
 import { isCluster } from './redis-client.factory.js';
-import { isClusterOption, isSentinelUrl, parseSentinelUrl, type AsyncTaskRedisOption } from './redis-option.js';
+import type { AsyncTaskRedisOption } from '../interfaces/async-task-redis-option.interface.js';
+import { isClusterOption, isSentinelUrl, parseSentinelUrl } from '../config/redis-option.js';
 
 /** How a worker thread opens its own connection to the configured Redis (see node-heartbeat.thread.cjs). */
 export type ThreadConnection =

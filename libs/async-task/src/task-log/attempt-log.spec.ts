@@ -1,6 +1,6 @@
-import { AsyncTaskLog } from './async-task-log.js';
+import { AsyncTaskLog } from '../task/async-task-log.js';
 import { AttemptLog } from './attempt-log.js';
-import { formatLogTime } from './log-line.format.js';
+import { formatLogTime } from '../task/log-line.format.js';
 
 describe('AsyncTaskLog', () => {
   it('writes lines with padded levels and the real month', () => {

@@ -1,5 +1,5 @@
-import type { LogSink } from './async-task-log.js';
-import { formatLogLine } from './log-line.format.js';
+import type { LogSink } from '../task/async-task-log.js';
+import { formatLogLine } from '../task/log-line.format.js';
 
 /**
  * The log of one attempt as it is kept: text up to a byte cap, then one visible truncation marker,

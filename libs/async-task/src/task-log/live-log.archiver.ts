@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisConnections } from '../redis-connections.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { LiveLogCursor } from './live-log.reader.js';
-import { formatLogLine } from './log-line.format.js';
+import { formatLogLine } from '../task/log-line.format.js';
 import { TaskLogStore } from './task-log.store.js';
+import { describeError } from '../util/describe-error.js';
 
 /** How long the live stream stays after its text was archived (readers still on it finish). */
 const ARCHIVED_TTL_MS = 10_000;
@@ -49,7 +50,7 @@ export class LiveLogArchiver {
       });
       await this.redis.client.pexpire(key, ARCHIVED_TTL_MS);
     } catch (error) {
-      this.logger.warn(`Could not keep the log of task ${taskId} attempt ${attempt}: ${(error as Error).message}`);
+      this.logger.warn(`Could not keep the log of task ${taskId} attempt ${attempt}: ${describeError(error)}`);
     }
   }
 }

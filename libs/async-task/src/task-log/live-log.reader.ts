@@ -1,6 +1,6 @@
-import type { RedisClient } from '../redis/redis-option.js';
-import type { ClusterEvents } from '../cluster-events.js';
-import type { RedisConnections } from '../redis-connections.js';
+import type { ClusterEvents } from '../cluster/cluster-events.js';
+import type { RedisConnections } from '../redis/redis-connections.js';
+import type { RedisClient } from '../interfaces/async-task-redis-option.interface.js';
 import { parseXreadReply, type StoredEntry } from './live-log.entries.js';
 
 /** Entries per read: with entries of at most ~64 KiB, a page stays around a MiB at worst. */

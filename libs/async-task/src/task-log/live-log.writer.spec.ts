@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { LiveLog } from './live-log.writer.js';
+import { LiveLog } from './live-log.js';
 
 /** Keeps the warnings instead of printing them. */
 class RecordingLogger extends Logger {

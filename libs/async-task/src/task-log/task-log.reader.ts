@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { AsyncTaskStatus, isFinalStatus } from '../async-task.constants.js';
-import { ClusterEvents } from '../cluster-events.js';
+import { AsyncTaskStatus, isFinalStatus } from '../enums/async-task-status.enum.js';
+import { ClusterEvents } from '../cluster/cluster-events.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import { RedisConnections } from '../redis-connections.js';
-import { TaskRecordStore } from '../task-record.store.js';
+import { RedisConnections } from '../redis/redis-connections.js';
+import { TaskRecordStore } from '../persistence/task-record.store.js';
 import { LiveLogCursor, LogFollower } from './live-log.reader.js';
-import { formatAttemptHeader } from './log-line.format.js';
+import { formatAttemptHeader } from '../task/log-line.format.js';
 import { startReasonOf } from '../policies/attempt-end.policy.js';
 import { TaskLogStore } from './task-log.store.js';
 

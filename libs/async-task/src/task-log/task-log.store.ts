@@ -31,9 +31,4 @@ export class TaskLogStore {
   findAttempt(taskId: string, attempt: number): Promise<AsyncTaskLogRecord | null> {
     return this.logs.findOneBy({ taskId, attempt });
   }
-
-  async readAttempt(taskId: string, attempt: number): Promise<string | null> {
-    const row = await this.logs.findOne({ select: { log: true }, where: { taskId, attempt } });
-    return row?.log ?? null;
-  }
 }

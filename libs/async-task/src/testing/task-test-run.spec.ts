@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import { BaseAsyncTask } from '../base-async-task.js';
-import type { AsyncTaskLog } from '../task-log/async-task-log.js';
+import { BaseAsyncTask } from '../task/base-async-task.js';
+import type { AsyncTaskLog } from '../task/async-task-log.js';
 import { runAsyncTaskForTest } from './task-test-run.js';
 
 /** Counts to `count` in steps of 10 ms; fails with `fail` when given. */

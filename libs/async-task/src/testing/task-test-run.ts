@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { AsyncTaskStatus } from '../async-task.constants.js';
+import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { messages } from '../async-task.messages.js';
 import type { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
-import type { AsyncTask } from '../interfaces/async-task.interface.js';
-import type { AsyncTaskFactory } from '../interfaces/async-task-factory.interface.js';
-import type { ProgressSnapshot } from '../progress-record.js';
+import type { AsyncTask } from '../task/async-task.interface.js';
+import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
+import type { ProgressSnapshot } from '../task/progress-record.js';
 import { computeSpeed, type LoadedSample } from '../progress/progress-speed.js';
-import { AsyncTaskLog, type LogSink } from '../task-log/async-task-log.js';
+import { AsyncTaskLog, type LogSink } from '../task/async-task-log.js';
 
 /** How a test run ended: what `getTask()` and `getTaskLog()` would show for a real attempt. */
 export interface TaskTestResult {

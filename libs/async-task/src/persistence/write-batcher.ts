@@ -1,0 +1,113 @@
+/** The outcome of one item of a batch: its own result, or its own error. */
+export type ItemOutcome<R> = { value: R } | { error: unknown };
+
+export interface WriteBatcherLimits<T = unknown> {
+  /** Most items written in one flush. */
+  maxBatch: number;
+  /** Most flushes under way at once; items that arrive meanwhile wait for the next one. */
+  maxInFlight: number;
+  /**
+   * Under load (the last batch held at least `lingerAfter` items), a flush waits this long for more
+   * items before it starts. Idle callers are never delayed.
+   */
+  lingerMs?: number;
+  lingerAfter?: number;
+  /** With `weigh`: most total weight per flush (e.g. bytes of a statement); a flush holds at least one item. */
+  maxWeight?: number;
+  weigh?: (item: T) => number;
+}
+
+/**
+ * Group commit for hot-path writes: an item that arrives while the writer is idle is written at once,
+ * alone (no added latency); items that arrive while flushes are under way are written together by the
+ * next flush. So batches grow with load by themselves, and each task costs a fraction of a round trip
+ * and of a commit instead of a whole one. Optionally a busy writer lingers before a flush to gather
+ * more. A flush that throws fails every item it held.
+ */
+export class WriteBatcher<T, R> {
+  private readonly pending: Array<{ item: T; resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
+  private inFlight = 0;
+  private lastBatchSize = 0;
+  private lingering: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly flush: (items: T[]) => Promise<Array<ItemOutcome<R>>>,
+    private readonly limits: WriteBatcherLimits<T>,
+  ) {}
+
+  /** Writes `item` with whatever else is waiting; settles with this item's own outcome. */
+  write(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.next();
+    });
+  }
+
+  /**
+   * Writes items that come together (already gathered by the caller) with whatever else is waiting:
+   * they are queued before any flush starts, so they leave together. One outcome per item, in order.
+   */
+  writeAll(items: T[]): Array<Promise<R>> {
+    const written = items.map((item) => new Promise<R>((resolve, reject) => this.pending.push({ item, resolve, reject })));
+    this.next();
+    return written;
+  }
+
+  private next(): void {
+    const { lingerMs = 0, lingerAfter = 2, maxBatch, maxInFlight } = this.limits;
+    if (this.lingering) {
+      // A full batch does not wait for the rest of the linger.
+      if (this.pending.length < maxBatch) return;
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+    }
+    const canFlush = this.pending.length > 0 && this.inFlight < maxInFlight;
+    if (canFlush && lingerMs > 0 && this.lastBatchSize >= lingerAfter && this.pending.length < maxBatch) {
+      // Busy: wait a little for more items; the flush after the wait never lingers again.
+      this.lastBatchSize = 0;
+      this.lingering = setTimeout(() => {
+        this.lingering = undefined;
+        this.next();
+      }, lingerMs);
+      return;
+    }
+    while (this.inFlight < maxInFlight && this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.batchLength(maxBatch));
+      this.lastBatchSize = batch.length;
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        // Gone idle: the next caller is alone and must not wait for company.
+        if (this.pending.length === 0 && this.inFlight === 0) this.lastBatchSize = 0;
+        this.next();
+      });
+    }
+  }
+
+  /** How many pending items the next flush takes: up to maxBatch, and within maxWeight if set. */
+  private batchLength(maxBatch: number): number {
+    const { weigh, maxWeight } = this.limits;
+    if (!weigh || maxWeight === undefined) return maxBatch;
+    let weight = 0;
+    let length = 0;
+    while (length < Math.min(maxBatch, this.pending.length)) {
+      weight += weigh(this.pending[length].item);
+      if (length > 0 && weight > maxWeight) break;
+      length++;
+    }
+    return length;
+  }
+
+  private async run(batch: typeof this.pending): Promise<void> {
+    try {
+      const outcomes = await this.flush(batch.map((entry) => entry.item));
+      batch.forEach((entry, index) => {
+        const outcome = outcomes[index];
+        if (outcome && 'value' in outcome) entry.resolve(outcome.value);
+        else entry.reject(outcome ? outcome.error : new Error('The batch gave no outcome for this item'));
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+}
