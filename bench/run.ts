@@ -3,6 +3,7 @@ import { CONTENDERS } from './scenarios/contender-list.js';
 import { runRedisMemory } from './scenarios/redis-memory.scenario.js';
 import { runThroughput } from './scenarios/throughput.scenario.js';
 import { benchConfig, REDIS_URL } from './support/bench-config.js';
+import { stopBenchRedisCluster } from './support/bench-redis-cluster.js';
 import { describeMachine } from './support/machine.js';
 import { renderReport, type BenchResult } from './support/report.js';
 import { saveResult } from './support/results.js';
@@ -18,12 +19,16 @@ async function main(): Promise<void> {
   await redis.quit();
   const result: BenchResult = { startedAt: new Date().toISOString(), finishedAt: '', machine, config, runs: [] };
   const contenders = CONTENDERS.filter((contender) => !config.contenders || config.contenders.includes(contender.id));
-  for (let repeat = 1; repeat <= config.repeats; repeat++) {
-    for (const contender of contenders) {
-      const run = await runThroughput(contender, config);
-      result.runs.push(run);
-      console.error(`run ${repeat}/${config.repeats} ${run.contender}: ${run.tasksPerSecond.toFixed(0)} tasks/s`);
+  try {
+    for (let repeat = 1; repeat <= config.repeats; repeat++) {
+      for (const contender of contenders) {
+        const run = await runThroughput(contender, config);
+        result.runs.push(run);
+        console.error(`run ${repeat}/${config.repeats} ${run.contender}: ${run.tasksPerSecond.toFixed(0)} tasks/s`);
+      }
     }
+  } finally {
+    await stopBenchRedisCluster();
   }
   if (config.queuedTasks > 0) {
     result.redisMemory = await runRedisMemory(config);

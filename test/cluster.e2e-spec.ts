@@ -1,13 +1,15 @@
 import { AsyncTaskStatus } from '@sfc/async-task';
 import { ClusterFixture, FAST_FAILOVER, freshClusterPerTest, type TaskRun } from './support/cluster-fixture.js';
 import { TestDatabase } from './support/test-database.js';
+import { redisTargets } from './support/test-environment.js';
 import { waitFor } from './support/wait-for.js';
 
-// Real node processes against the real Redis and MySQL, killed for real.
-describe('cluster: failover, shutdown and interrupts across node processes', () => {
+// Real node processes against the real Redis and MySQL, killed for real — on one Redis and on a
+// Redis Cluster (3 masters + 3 replicas, started by the e2e global setup).
+describe.each(redisTargets())('cluster: failover, shutdown and interrupts across node processes, on %s', (_deployment, redis) => {
   const database = new TestDatabase();
   let cluster: ClusterFixture;
-  freshClusterPerTest(database, (fresh) => (cluster = fresh));
+  freshClusterPerTest(database, (fresh) => (cluster = fresh), redis);
 
   it('finishes 200 tasks exactly once through a kill -9 and a SIGTERM, with no overlapping runs', async () => {
     const [killed, terminated] = await cluster.startNodes(['node-1', 'node-2', 'node-3'], { ...FAST_FAILOVER, maxLoad: 200 });

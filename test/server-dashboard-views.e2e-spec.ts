@@ -202,7 +202,7 @@ describe('reference server: dashboard filters, paging, search, task panel and ch
   });
 
   it('lists each attempt of a task that failed over from a killed node, live', async () => {
-    const settings = { mysqlUrl: server.database.url, redisUrl: REDIS_URL, prefix: server.config.prefix, options: FAST_FAILOVER };
+    const settings = { mysqlUrl: server.database.url, redis: REDIS_URL, prefix: server.config.prefix, options: FAST_FAILOVER };
     const nodeA = await ClusterProcess.start('dash-node-a', settings);
     nodes.push(nodeA);
     const manager = server.app.get(AsyncTaskManager);

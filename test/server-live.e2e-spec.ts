@@ -75,7 +75,7 @@ describe('reference server: live events, cluster, health and metrics', () => {
   });
 
   it('the health probe reports a Redis that does not answer as down', async () => {
-    const probes = new ServiceProbes({ ...server.config, redisUrl: 'redis://127.0.0.1:1' }, server.app.get(DataSource));
+    const probes = new ServiceProbes({ ...server.config, redis: 'redis://127.0.0.1:1' }, server.app.get(DataSource));
     try {
       expect(await probes.redisUp()).toMatchObject({ up: false, error: expect.stringMatching(/ECONNREFUSED|closed|writeable/) });
       expect(await probes.mysqlUp()).toMatchObject({ up: true });

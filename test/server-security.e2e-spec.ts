@@ -107,7 +107,7 @@ describe('reference server: Redis goes away', () => {
     const redis = new URL(REDIS_URL);
     const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
     const port = await proxy.listen();
-    const server = await startTestServer({ redisUrl: `redis://127.0.0.1:${port}` });
+    const server = await startTestServer({ redis: `redis://127.0.0.1:${port}` });
     try {
       expect((await server.request('/api/nodes', { token: TOKENS.bob })).status).toBe(200);
       proxy.cut();

@@ -12,7 +12,7 @@ import { sqlQueryCounter } from './round-trip-counter.js';
 export async function startAsyncTaskNode(settings: NodeSettings): Promise<RunningNode> {
   const app = await startAsyncTaskContext(
     settings.databaseUrl,
-    { redis: settings.redisUrl, prefix: settings.prefix, maxLoad: settings.concurrency * 100 },
+    { redis: settings.redis ?? settings.redisUrl, prefix: settings.prefix, maxLoad: settings.concurrency * 100 },
     [NoopTaskFactory],
     sqlQueryCounter,
   );

@@ -1,4 +1,6 @@
 /** Messages between the bench parent (the submitter) and its worker node processes, over Node IPC. */
+import type { AsyncTaskRedisOption } from '@sfc/async-task';
+
 export type NodeMode = 'raw-bullmq' | 'hand-written' | 'async-task' | 'async-task-interruptible' | 'graphile-worker' | 'pg-boss';
 
 /** argv[3] of a node process, as JSON. */
@@ -6,6 +8,8 @@ export interface NodeSettings {
   prefix: string;
   redisUrl: string;
   /** The run's database: MySQL for ours and the hand-written baseline, PostgreSQL for the peers. */
+  /** The library's `redis` option when it is not `redisUrl` (a Redis Cluster's node list). */
+  redis?: AsyncTaskRedisOption;
   databaseUrl: string;
   concurrency: number;
   /** Extra AsyncTaskModule options (e.g. failover timings), where the node's mode uses the library. */

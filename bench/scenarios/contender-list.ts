@@ -11,6 +11,7 @@ export const CONTENDERS: Contender[] = [
   pgBoss(false),
   pgBoss(true),
   asyncTask(1),
-  asyncTask(1, true),
+  asyncTask(1, { bulk: true }),
   asyncTask(2),
+  asyncTask(2, { deployment: 'cluster' }),
 ];

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AsyncTaskManager, AsyncTaskStatus } from '@sfc/async-task';
+import { AsyncTaskManager, type AsyncTaskRedisOption, AsyncTaskStatus } from '@sfc/async-task';
 import { startAsyncTaskContext } from '../nodes/async-task-context.js';
 import { BASELINE_QUEUE, NOOP_TASK_TYPE, type NodeMode } from '../nodes/node-protocol.js';
 import type { BenchDatabase } from '../support/bench-database.js';
@@ -39,7 +39,9 @@ export interface Contender {
   database: 'mysql' | 'postgres';
   /** The throughput phase submits with `submitMany` in calls of BENCH_BULK_SIZE tasks. */
   bulk?: boolean;
-  openSubmitter(prefix: string, database: RunDatabase, redis: Redis): Promise<Submitter>;
+  /** Where its Redis is: one server (BENCH_REDIS_URL) or the bench's local Redis Cluster. */
+  deployment?: 'one-redis' | 'cluster';
+  openSubmitter(prefix: string, database: RunDatabase, redis: Redis, redisOption: AsyncTaskRedisOption): Promise<Submitter>;
 }
 
 const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true };
@@ -127,18 +129,24 @@ export const handWritten: Contender = {
   },
 };
 
-/** Contender 3 with one or two worker node processes; the parent submits through an API-only node, one task per call or in bulk. */
-export function asyncTask(nodes: number, bulk = false): Contender {
+/**
+ * Contender 3 with one or two worker node processes; the parent submits through an API-only node, one
+ * task per call or in bulk. On `cluster`, everything runs against the bench's local 3-master Redis
+ * Cluster instead of one Redis.
+ */
+export function asyncTask(nodes: number, { bulk = false, deployment = 'one-redis' }: { bulk?: boolean; deployment?: 'one-redis' | 'cluster' } = {}): Contender {
+  const onCluster = deployment === 'cluster';
   return {
-    id: bulk ? 'ours-bulk' : `ours-${nodes}`,
-    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}${bulk ? ', bulk submitAsyncTasks' : ''}`,
+    id: bulk ? 'ours-bulk' : `ours-${nodes}${onCluster ? '-cluster' : ''}`,
+    label: `3. @sfc/async-task, ${nodes} node${nodes > 1 ? 's' : ''}${bulk ? ', bulk submitAsyncTasks' : ''}${onCluster ? ', Redis Cluster (3 masters)' : ''}`,
     mode: 'async-task',
     nodes,
     database: 'mysql',
     bulk,
-    async openSubmitter(prefix, run) {
+    deployment,
+    async openSubmitter(prefix, run, _redis, redisOption) {
       const database = mysql(run);
-      const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: REDIS_URL, prefix, worker: false });
+      const app: INestApplicationContext = await startAsyncTaskContext(database.url, { redis: redisOption, prefix, worker: false });
       const manager = app.get(AsyncTaskManager);
       const input = (name: string) => ({ name, taskType: NOOP_TASK_TYPE, params: '', cpuOverhead: 100 });
       return {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { BenchDatabase } from '../support/bench-database.js';
 import { REDIS_URL, uniqueName, type BenchConfig } from '../support/bench-config.js';
 import type { NodeReport } from '../nodes/node-protocol.js';
+import { benchRedisCluster } from '../support/bench-redis-cluster.js';
 import { NodeProcess } from '../support/node-processes.js';
 import { PostgresBenchDatabase } from '../support/postgres-database.js';
 import { PostgresCpu, ServerCpu } from '../support/process-cpu.js';
@@ -62,11 +63,14 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
   let submitter: Submitter | undefined;
   try {
     await database.create();
-    const settings = { prefix, redisUrl: REDIS_URL, databaseUrl: database.url, concurrency: config.concurrency };
+    const cluster = contender.deployment === 'cluster' ? await benchRedisCluster() : undefined;
+    const redisOption = cluster?.option ?? REDIS_URL;
+    const settings = { prefix, redisUrl: REDIS_URL, redis: redisOption, databaseUrl: database.url, concurrency: config.concurrency };
     nodes.push(...(await Promise.all(Array.from({ length: contender.nodes }, () => NodeProcess.start(contender.mode, settings)))));
-    submitter = await contender.openSubmitter(prefix, database, redis);
+    submitter = await contender.openSubmitter(prefix, database, redis, redisOption);
 
-    const servers = ServerCpu.find(Number(new URL(REDIS_URL).port || 6379));
+    // On the cluster, the Redis CPU is that of all its servers.
+    const servers = ServerCpu.find(cluster ? cluster.nodes.map((node) => node.port) : [Number(new URL(REDIS_URL).port || 6379)]);
     const postgresCpu = contender.database === 'postgres' ? new PostgresCpu(database.name) : undefined;
     const serversBefore = servers.read();
     postgresCpu?.start();

@@ -9,17 +9,18 @@ const TICKS_PER_SECOND = 100;
  * it per task. Best effort: on a machine without /proc, or with remote services, the figures are NaN.
  */
 export class ServerCpu {
-  private constructor(private readonly pids: { mysql?: number; redis?: number }) {}
+  private constructor(private readonly pids: { mysql?: number; redis: number[] }) {}
 
-  /** `redisPort`: Redis titles its process "redis-server host:port", which tells ours from others. */
-  static find(redisPort: number): ServerCpu {
-    const pids: { mysql?: number; redis?: number } = {};
+  /** `redisPorts`: Redis titles its process "redis-server host:port", which tells ours from others. */
+  static find(redisPorts: number[]): ServerCpu {
+    const pids: { mysql?: number; redis: number[] } = { redis: [] };
     try {
       for (const entry of readdirSync('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
         const name = readText(`/proc/${entry}/comm`)?.trim();
         if (name === 'mariadbd' || name === 'mysqld') pids.mysql ??= Number(entry);
-        if (name === 'redis-server' && readText(`/proc/${entry}/cmdline`)?.includes(`:${redisPort}`)) pids.redis ??= Number(entry);
+        const cmdline = name === 'redis-server' ? readText(`/proc/${entry}/cmdline`) : undefined;
+        if (cmdline && redisPorts.some((port) => cmdline.includes(`:${port}`))) pids.redis.push(Number(entry));
       }
     } catch {
       // No /proc: figures stay NaN.
@@ -29,7 +30,8 @@ export class ServerCpu {
 
   /** CPU milliseconds used so far by each server (NaN where unknown). */
   read(): { mysqlMs: number; redisMs: number } {
-    return { mysqlMs: cpuMsOf(this.pids.mysql), redisMs: cpuMsOf(this.pids.redis) };
+    const redisMs = this.pids.redis.length === 0 ? NaN : this.pids.redis.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+    return { mysqlMs: cpuMsOf(this.pids.mysql), redisMs };
   }
 }
 

@@ -57,6 +57,10 @@ export function renderReport(result: BenchResult): string {
       lines.push(`| ${name} | ${withSpread(ratios(runsOf(ours), runsOf(base)), 2)} | ${target} |`);
     }
   }
+  if (contenders.includes('ours-2-cluster') && contenders.includes('ours-2')) {
+    // Same nodes and tasks on a local 3-master Redis Cluster vs one Redis, run by run.
+    lines.push('', `Redis Cluster (3 masters + 3 replicas, this machine) / one Redis, ours with 2 nodes, run by run: ${withSpread(ratios(runsOf('ours-2-cluster'), runsOf('ours-2')), 2)}.`);
+  }
   const memory = result.redisMemory;
   if (memory) {
     lines.push(

@@ -80,6 +80,9 @@ export class ClusterTaskFactories {
   all(node: string): AsyncTaskFactory[] {
     return [
       { getTaskType: () => 'work', createTask: (params, record) => new WorkTask(params, record, node, this.db) },
+      // The same work under more types: on a Redis Cluster, queues work, work.a and work.b sit on three different masters.
+      { getTaskType: () => 'work.a', createTask: (params, record) => new WorkTask(params, record, node, this.db) },
+      { getTaskType: () => 'work.b', createTask: (params, record) => new WorkTask(params, record, node, this.db) },
       { getTaskType: () => 'burn', createTask: (params, record) => new BurnTask(params, record, node) },
       { getTaskType: () => 'crash', createTask: (params, record) => new CrashTask(params, record, node) },
     ];

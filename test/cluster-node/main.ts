@@ -1,5 +1,5 @@
 // One cluster node as its own process, for tests and benchmarks that kill nodes for real.
-// Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS_URL, CLUSTER_PREFIX, CLUSTER_NODE_ID,
+// Configured by env: CLUSTER_MYSQL_URL, CLUSTER_REDIS (the redis option as JSON), CLUSTER_PREFIX, CLUSTER_NODE_ID,
 // CLUSTER_OPTIONS (JSON AsyncTaskModule options), CLUSTER_LOG=verbose for all log levels. Sends
 // {type:'ready'} over IPC once it receives; submits what the parent sends as {type:'submit', input}
 // or, in one submitAsyncTasks() call, {type:'submit-bulk', inputs}; answers {type:'listSchedules'}
@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule, type SubmitAsyncTaskInput } from '@sfc/async-task';
+import { ASYNC_TASK_ENTITIES, AsyncTaskManager, AsyncTaskModule, type AsyncTaskRedisOption, type SubmitAsyncTaskInput } from '@sfc/async-task';
 import { ClusterTaskFactories } from './cluster-tasks.js';
 
 const env = (name: string) => {
@@ -22,7 +22,7 @@ const nodeId = env('CLUSTER_NODE_ID');
   imports: [
     TypeOrmModule.forRoot({ type: 'mysql', url: env('CLUSTER_MYSQL_URL'), entities: ASYNC_TASK_ENTITIES }),
     AsyncTaskModule.forRoot({
-      redis: env('CLUSTER_REDIS_URL'),
+      redis: JSON.parse(env('CLUSTER_REDIS')) as AsyncTaskRedisOption,
       prefix: env('CLUSTER_PREFIX'),
       nodeId,
       ...(JSON.parse(process.env.CLUSTER_OPTIONS ?? '{}') as object),

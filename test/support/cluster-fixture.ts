@@ -1,4 +1,4 @@
-import { AsyncTaskStatus } from '@sfc/async-task';
+import { type AsyncTaskRedisOption, AsyncTaskStatus } from '@sfc/async-task';
 import { type ClusterNodeSettings, ClusterProcess } from './cluster-process.js';
 import type { TestDatabase } from './test-database.js';
 import { REDIS_URL, uniqueName } from './test-environment.js';
@@ -28,7 +28,7 @@ export class ClusterFixture {
 
   constructor(
     readonly database: TestDatabase,
-    private readonly redisUrl = REDIS_URL,
+    private readonly redis: AsyncTaskRedisOption = REDIS_URL,
   ) {}
 
   /** Creates the journal table the `work` task writes its runs to (once per database). */
@@ -40,7 +40,7 @@ export class ClusterFixture {
   }
 
   async startControl(options: Record<string, unknown> = {}): Promise<TestNode> {
-    this.control = await startTestNode(this.database, { prefix: this.prefix, nodeId: 'control', worker: false, redis: this.redisUrl, ...options });
+    this.control = await startTestNode(this.database, { prefix: this.prefix, nodeId: 'control', worker: false, redis: this.redis, ...options });
     return this.control;
   }
 
@@ -50,7 +50,7 @@ export class ClusterFixture {
 
   /** Nodes that reach MySQL at another address (e.g. through a proxy the test can cut). */
   async startNodesWithMysql(ids: string[], mysqlUrl: string, options: Record<string, unknown> = {}): Promise<ClusterProcess[]> {
-    const settings: ClusterNodeSettings = { mysqlUrl, redisUrl: this.redisUrl, prefix: this.prefix, options };
+    const settings: ClusterNodeSettings = { mysqlUrl, redis: this.redis, prefix: this.prefix, options };
     const started = await Promise.all(ids.map((id) => ClusterProcess.start(id, settings)));
     this.processes.push(...started);
     return started;
@@ -80,16 +80,17 @@ export class ClusterFixture {
 
 /**
  * The frame of a cluster test file: `database` created and migrated once for the file (and dropped
- * after it), and a fresh ClusterFixture for each test — handed to `use` — stopped after that test.
+ * after it), and a fresh ClusterFixture for each test on `redis` (one server by default) — handed to
+ * `use` — stopped after that test.
  * Call it inside `describe`.
  */
-export function freshClusterPerTest(database: TestDatabase, use: (cluster: ClusterFixture) => void): void {
+export function freshClusterPerTest(database: TestDatabase, use: (cluster: ClusterFixture) => void, redis?: AsyncTaskRedisOption): void {
   let cluster: ClusterFixture | undefined;
   beforeAll(async () => {
     await database.create();
     await ClusterFixture.prepare(database);
   });
   afterAll(() => database.drop());
-  beforeEach(() => use((cluster = new ClusterFixture(database))));
+  beforeEach(() => use((cluster = new ClusterFixture(database, redis))));
   afterEach(() => cluster?.stop());
 }

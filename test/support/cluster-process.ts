@@ -2,13 +2,14 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SubmitAsyncTaskInput } from '@sfc/async-task';
+import type { AsyncTaskRedisOption, SubmitAsyncTaskInput } from '@sfc/async-task';
 
 const ENTRY = fileURLToPath(new URL('../../dist/test/cluster-node/main.js', import.meta.url));
 
 export interface ClusterNodeSettings {
   mysqlUrl: string;
-  redisUrl: string;
+  /** A URL or plain data (a cluster node list, Sentinel options): it reaches the process as JSON. */
+  redis: AsyncTaskRedisOption;
   prefix: string;
   options?: Record<string, unknown>;
 }
@@ -24,7 +25,7 @@ export class ClusterProcess {
       env: {
         ...process.env,
         CLUSTER_MYSQL_URL: settings.mysqlUrl,
-        CLUSTER_REDIS_URL: settings.redisUrl,
+        CLUSTER_REDIS: JSON.stringify(settings.redis),
         CLUSTER_PREFIX: settings.prefix,
         CLUSTER_NODE_ID: nodeId,
         CLUSTER_OPTIONS: JSON.stringify(settings.options ?? {}),

@@ -41,7 +41,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, clu
   const dataDir = await mkdtemp(join(tmpdir(), 'async-task-server-'));
   const config: ServerConfig = {
     port: 0,
-    redisUrl: REDIS_URL,
+    redis: REDIS_URL,
     mysqlUrl: database.url,
     worker: true,
     prefix: cluster?.config.prefix ?? uniqueName('srv'),

@@ -39,7 +39,7 @@ export class AppModule {
           migrationsRun: true,
         }),
         TypeOrmModule.forFeature([AsyncTaskRecord]),
-        AsyncTaskModule.forRoot({ redis: config.redisUrl, prefix: config.prefix, worker: config.worker, retention: config.retention }),
+        AsyncTaskModule.forRoot({ redis: config.redis, prefix: config.prefix, worker: config.worker, retention: config.retention }),
       ],
       controllers: [
         MeController,

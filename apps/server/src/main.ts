@@ -5,7 +5,7 @@ import { checkServices } from './service-check.js';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
-  await checkServices(config.redisUrl, config.mysqlUrl);
+  await checkServices(config.redis, config.mysqlUrl);
   const app = await createServerApp(config);
   await app.listen(config.port, '127.0.0.1');
   const url = `http://127.0.0.1:${config.port}`;

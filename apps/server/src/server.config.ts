@@ -1,13 +1,17 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import type { RetentionOptions } from '@sfc/async-task';
+import type { AsyncTaskRedisOption, RetentionOptions } from '@sfc/async-task';
 import { parseTokens, type TokenTable } from './auth/token-table.js';
 import type { DownloadPolicy } from './tasks/guarded-http.js';
 
 /** The reference server's settings, all from the environment (with development defaults). */
 export interface ServerConfig {
   port: number;
-  redisUrl: string;
+  /**
+   * The library's `redis` option: REDIS_CLUSTER_NODES ("host:port,host:port…", a Redis Cluster) when
+   * set, else REDIS_URL (`redis://`, `rediss://` or `redis-sentinel://host:26379[,…]/masterName`).
+   */
+  redis: AsyncTaskRedisOption;
   mysqlUrl: string;
   /** `false` = API-only node: it submits and controls tasks but runs none. */
   worker: boolean;
@@ -38,7 +42,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   const devTokens = !env.TOKENS;
   return {
     port,
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redis: redisFromEnv(env),
     mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/async_task',
     worker: (env.WORKER ?? 'true') !== 'false',
     prefix: env.ASYNC_TASK_PREFIX ?? 'async-task',
@@ -53,6 +57,15 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     devTokens,
     retention: readRetention(env),
   };
+}
+
+function redisFromEnv(env: NodeJS.ProcessEnv): AsyncTaskRedisOption {
+  const nodes = env.REDIS_CLUSTER_NODES?.split(',').map((node) => node.trim()).filter(Boolean);
+  if (nodes?.length) {
+    // Cluster nodes' password, if any, rides in REDIS_PASSWORD (each node of a cluster has the same).
+    return { cluster: nodes, options: env.REDIS_PASSWORD ? { redisOptions: { password: env.REDIS_PASSWORD } } : {} };
+  }
+  return env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
 /** The library checks the values (and names the bad one); here they are only read as numbers. */

@@ -1,21 +1,22 @@
-import { Redis } from 'ioredis';
+import { type AsyncTaskRedisOption, createRedisClient, describeRedis } from '@sfc/async-task';
 import { DataSource } from 'typeorm';
 import { redactUrl } from './common/redact-url.js';
 
-const HOW_TO_START = 'Start the services with `docker compose up -d` (or point REDIS_URL / MYSQL_URL at running ones).';
+const HOW_TO_START =
+  'Start the services with `docker compose up -d` (or point REDIS_URL / REDIS_CLUSTER_NODES / MYSQL_URL at running ones).';
 
 /**
  * Fails fast with one clear line when Redis or MySQL is not reachable, and creates the server's
  * database if it does not exist yet (so the first run needs no manual SQL).
  */
-export async function checkServices(redisUrl: string, mysqlUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function checkServices(redisOption: AsyncTaskRedisOption, mysqlUrl: string): Promise<void> {
+  const redis = createRedisClient(redisOption, 'server-check', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => {});
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis is not reachable at ${redactUrl(redisUrl)} (${(error as Error).message}). ${HOW_TO_START}`);
+    throw new Error(`Redis is not reachable at ${describeRedis(redisOption)} (${(error as Error).message}). ${HOW_TO_START}`);
   } finally {
     redis.disconnect();
   }

@@ -40,6 +40,15 @@ export const messages = {
   retryScheduled: (retry: number, of: number, delayMs: number) => `retry ${retry} of ${of} in ${(delayMs / 1000).toFixed(1)} s`,
   unknownFailure: () => 'failed without a message',
   failoverStart: () => 'after failover',
+  // Problems of the `redis` option (completing "Invalid AsyncTaskModule option "redis": …").
+  redisUrlScheme: (got: string) => `must be a redis://, rediss:// or redis-sentinel:// URL, got "${got}"`,
+  redisSentinelUrl: (got: string) => `must look like redis-sentinel://host:26379[,host:26379…]/masterName, got "${got}"`,
+  redisSentinelAddress: (address: string, got: string) => `has a bad Sentinel address "${address}" in "${got}"`,
+  redisOptionKind: () => 'must be a URL string, ioredis options, { cluster: [...nodes] } or a function returning a connection',
+  redisClusterNodes: () => 'cluster must be a non-empty list of nodes ("host:port", port or { host, port })',
+  prefixShape: () =>
+    'must be 1–64 letters, digits, ".", "_" or "-" (no ":" and no "{}": the library adds Redis Cluster hash tags itself), starting with a letter or digit',
+  legacyTasksAdopted: (count: number) => `Took ${count} unfinished task(s) recorded before records named their cluster`,
   invalidSchedule: (field: string, problem: string) => `Invalid schedule: ${field} ${problem}.`,
   scheduleNotFound: (id: string) => `Schedule "${id}" was not found. Check the id given to upsertSchedule().`,
   scheduleFailed: (id: string, detail: string) => `Schedule "${id}" could not fire its tick (${detail}); the next poll tries again.`,

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import type { AsyncTaskEvent } from '../interfaces/async-task-event.interface.js';
+import type { RedisClient } from '../interfaces/async-task-redis-option.interface.js';
 
 /** Messages every node of the cluster receives; a node's progress samples of one second travel together. */
 export type ClusterEvent =
@@ -23,7 +23,7 @@ const PUBLISH_WINDOW_MS = 5;
 export class ClusterEvents {
   private readonly logger = new Logger(ClusterEvents.name);
   private readonly local = new EventEmitter().setMaxListeners(0);
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribed: Promise<unknown> | undefined;
 
   constructor(private readonly redis: RedisConnections) {}

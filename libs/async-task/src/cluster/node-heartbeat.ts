@@ -8,6 +8,7 @@ import { FactoryRegistry } from '../factories/factory-registry.js';
 import type { AsyncTaskNodeInfo } from '../interfaces/async-task-node-info.interface.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { OperationTimeoutError, withTimeout } from '../util/with-timeout.js';
+import { ThreadConnectionBridge } from '../redis/thread-connection.js';
 
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
 
@@ -27,6 +28,7 @@ export interface NodeWorkload {
 export class NodeHeartbeat {
   private readonly logger = new Logger(NodeHeartbeat.name);
   private thread: Worker | undefined;
+  private bridge: ThreadConnectionBridge | undefined;
   private stateTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
   private workload: () => NodeWorkload = () => ({ load: 0, runningTasks: [] });
@@ -40,12 +42,16 @@ export class NodeHeartbeat {
   async start(workload: () => NodeWorkload): Promise<void> {
     this.workload = workload;
     const keys = new RedisKeys(this.options.prefix);
+    const bridge = new ThreadConnectionBridge(this.options.redis);
+    this.bridge = bridge;
     // The thread's file sits at the root of the package's sources (and of dist/, where the published
     // layout has always had it), as plain CommonJS that tsc does not compile.
     const thread = new Worker(new URL('../node-heartbeat.thread.cjs', import.meta.url), {
       workerData: {
         ioredisPath: createRequire(import.meta.url).resolve('ioredis'),
-        redis: typeof this.options.redis === 'string' ? this.options.redis : cloneable(this.options.redis),
+        connection: bridge.connection,
+        functionPort: bridge.threadPort,
+        signal: bridge.signal,
         nodeKey: keys.node(this.options.nodeId),
         nodeIdsKey: keys.nodeIds,
         nodeId: this.options.nodeId,
@@ -53,6 +59,7 @@ export class NodeHeartbeat {
         ttlMs: this.options.nodeTimeoutMs,
         state: this.state(),
       },
+      transferList: [bridge.threadPort],
     });
     thread.unref();
     this.thread = thread;
@@ -84,6 +91,8 @@ export class NodeHeartbeat {
       this.logger.warn('Heartbeat thread did not stop in time; its key expires by itself');
     }
     await thread.terminate();
+    this.bridge?.close();
+    this.bridge = undefined;
   }
 
   private state(): Omit<AsyncTaskNodeInfo, 'lastHeartbeat'> {
@@ -116,9 +125,4 @@ export class NodeHeartbeat {
       thread.off('message', onMessage);
     }
   }
-}
-
-/** ioredis options may hold functions (retryStrategy…), which cannot cross to a thread; keep the data. */
-function cloneable(options: object): object {
-  return JSON.parse(JSON.stringify(options));
 }

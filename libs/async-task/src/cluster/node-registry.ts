@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { AsyncTaskNodeInfo } from '../interfaces/async-task-node-info.interface.js';
 import { RedisConnections } from '../redis/redis-connections.js';
+import { existsEach } from '../redis/slot-groups.js';
 
-// Removes ids from the list only if their key is still missing, so a node that beats meanwhile stays listed.
+// Removes ids from the list only if their key is still missing, so a node that beats meanwhile stays
+// listed. KEYS[1] is the list, KEYS[i + 1] the heartbeat key of ARGV[i]: every key it touches is
+// declared (Redis Cluster requires it), and all share the registry's hash tag.
 const PRUNE_DEAD = `
 local removed = 0
-for i = 2, #ARGV do
-  if redis.call('EXISTS', ARGV[1] .. ARGV[i]) == 0 then
+for i = 1, #ARGV do
+  if redis.call('EXISTS', KEYS[i + 1]) == 0 then
     removed = removed + redis.call('SREM', KEYS[1], ARGV[i])
   end
 end
@@ -23,7 +26,7 @@ export class NodeRegistry {
     if (ids.length === 0) return [];
     const beats = await client.mget(ids.map((id) => keys.node(id)));
     const dead = ids.filter((_, i) => beats[i] === null);
-    if (dead.length > 0) await client.eval(PRUNE_DEAD, 1, keys.nodeIds, keys.node(''), ...dead);
+    if (dead.length > 0) await client.eval(PRUNE_DEAD, dead.length + 1, keys.nodeIds, ...dead.map((id) => keys.node(id)), ...dead);
     return beats
       .filter((beat): beat is string => beat !== null)
       .map((beat) => JSON.parse(beat) as AsyncTaskNodeInfo)
@@ -34,9 +37,7 @@ export class NodeRegistry {
   async aliveAmong(nodeIds: string[]): Promise<Set<string>> {
     if (nodeIds.length === 0) return new Set();
     const { client, keys } = this.redis;
-    const pipeline = client.pipeline();
-    for (const id of nodeIds) pipeline.exists(keys.node(id));
-    const results = (await pipeline.exec()) ?? [];
-    return new Set(nodeIds.filter((_, i) => results[i]?.[1] === 1));
+    const alive = await existsEach(client, nodeIds.map((id) => keys.node(id)));
+    return new Set(nodeIds.filter((_, i) => alive[i]));
   }
 }

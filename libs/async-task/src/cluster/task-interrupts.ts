@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnections } from '../redis/redis-connections.js';
+import { existsEach } from '../redis/slot-groups.js';
 import { ClusterEvents } from './cluster-events.js';
 
 /** Long enough for any failover to finish; the flag is only a fallback for a missed message. */
@@ -34,12 +35,13 @@ export class TaskInterrupts {
     return this.events.on('interrupt', (event) => listener(event.taskId));
   }
 
-  /** Which of these tasks have an interrupt flag (one round trip): the poll behind a missed message. */
+  /**
+   * Which of these tasks have an interrupt flag (one round trip; on a Redis Cluster one pipeline per
+   * slot, sent together): the poll behind a missed message.
+   */
   async flagged(taskIds: string[]): Promise<Set<string>> {
     if (taskIds.length === 0) return new Set();
-    const pipeline = this.redis.client.pipeline();
-    for (const taskId of taskIds) pipeline.exists(this.redis.keys.interruptFlag(taskId));
-    const flags = (await pipeline.exec()) ?? [];
-    return new Set(taskIds.filter((_, i) => flags[i]?.[1] === 1));
+    const flags = await existsEach(this.redis.client, taskIds.map((taskId) => this.redis.keys.interruptFlag(taskId)));
+    return new Set(taskIds.filter((_, i) => flags[i]));
   }
 }

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Type } from '@nestjs/common';
-import type { RedisOptions } from 'ioredis';
+import { messages } from '../async-task.messages.js';
 import { InvalidAsyncTaskOptionsError } from '../errors/invalid-options.error.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
 import type { AsyncTaskModuleOptions } from '../interfaces/async-task-module-options.interface.js';
 import { resolveRetention, type ResolvedRetentionOptions } from './retention.options.js';
 import type { AsyncTaskScheduleInput } from '../interfaces/async-task-schedule-input.interface.js';
+import type { AsyncTaskRedisOption } from '../interfaces/async-task-redis-option.interface.js';
+import { redisOptionProblem } from './redis-option.js';
 
 /** Options with every default filled in; what the rest of the library reads. */
 export interface ResolvedAsyncTaskOptions {
-  redis: string | RedisOptions;
+  redis: AsyncTaskRedisOption;
   prefix: string;
   nodeId: string;
   worker: boolean;
@@ -59,13 +61,11 @@ export function resolveOptions(options: AsyncTaskModuleOptions = {}): ResolvedAs
 }
 
 function validate(o: ResolvedAsyncTaskOptions): void {
-  if (typeof o.redis === 'string') {
-    if (!/^rediss?:\/\//.test(o.redis)) fail('redis', `must be a redis:// or rediss:// URL, got "${o.redis}"`);
-  } else if (typeof o.redis !== 'object' || o.redis === null) {
-    fail('redis', 'must be a URL string or an ioredis options object');
-  }
+  const redisProblem = redisOptionProblem(o.redis);
+  if (redisProblem) fail('redis', redisProblem);
   if (typeof o.prefix !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.prefix)) {
-    fail('prefix', 'must be 1–64 letters, digits, ".", "_" or "-" (no ":"), starting with a letter or digit');
+    // No "{}" either: the library puts the Redis Cluster hash tags into its keys itself (see redis-keys.ts).
+    fail('prefix', messages.prefixShape());
   }
   if (typeof o.nodeId !== 'string' || !/^[^\s]{1,128}$/.test(o.nodeId)) {
     fail('nodeId', 'must be a non-empty string of at most 128 characters without spaces');

@@ -10,6 +10,7 @@ import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 @Index('idx_async_task_uid_created', ['uid', 'createdAt'])
 @Index('idx_async_task_type_created', ['taskType', 'createdAt'])
 @Index('idx_async_task_executor_status', ['executor', 'status'])
+@Index('idx_async_task_cluster_status', ['cluster', 'status'])
 @Index('idx_async_task_status_finished', ['status', 'finishedAt'])
 export class AsyncTaskRecord {
   /** Generated (time-ordered, unique across nodes) or chosen by the caller. */
@@ -110,4 +111,11 @@ export class AsyncTaskRecord {
 
   @Column({ name: 'start_reason_attempt', type: 'int', nullable: true })
   startReasonAttempt: number | null;
+
+  /**
+   * The cluster (its `prefix`) whose nodes queue, fail over and republish this task; clusters may share
+   * one database. Null on rows from before version 0.3, until a cluster adopts them.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  cluster: string | null;
 }

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
 import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
+import { messages } from '../async-task.messages.js';
 import { FailoverLock } from './failover.lock.js';
 import { QueueReconciler, SETTLE_MS } from './queue.reconciler.js';
 import { NodeRegistry } from '../cluster/node-registry.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { withTimeout } from '../util/with-timeout.js';
+import { RedisKeys } from '../redis/redis-keys.js';
 import { LostAttemptRecovery } from './lost-attempt.recovery.js';
 import { TaskHandover } from './task-handover.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
@@ -60,13 +62,16 @@ export class FailoverScanner {
   }
 
   private async scanLocked(): Promise<void> {
-    const owner = this.options.nodeId;
     const { client, keys } = this.redis;
-    // The sentinel is gone only if Redis lost our data: nodes are re-registering, so give them a node
-    // timeout before judging anyone dead, and put every waiting task back in its queue now.
-    const redisLostData = (await client.set(keys.dataSentinel, owner, 'NX')) === 'OK';
+    const taskTypes = [...new Set((await this.nodes.listNodes()).flatMap((node) => node.taskTypes))];
+    const adopted = await this.records.adoptLegacy(taskTypes);
+    if (adopted > 0) this.logger.log(messages.legacyTasksAdopted(adopted));
+    const lostTags = await this.tagsThatLostData(taskTypes);
+    const redisLostData = lostTags.length > 0;
+    // The registry's master lost it: nodes are re-registering, so give them a node timeout before
+    // judging anyone dead. Any tag lost: put every waiting task back in its queue now.
+    if (lostTags.includes(RedisKeys.NODES_TAG)) await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
     if (redisLostData) {
-      await client.set(keys.failoverGrace, '1', 'PX', this.options.nodeTimeoutMs);
       // Tasks submitted just before the loss are too fresh for this scan's reconciliation: look again once they settle.
       await client.set(keys.reconcileDue, String(Date.now() + SETTLE_MS));
     }
@@ -79,6 +84,18 @@ export class FailoverScanner {
       this.lastReconcile = Date.now();
       if (settledAfterLoss) await client.del(keys.reconcileDue);
     }
+  }
+
+  /**
+   * Hash tags whose data sentinel was missing (now set again): the master holding that slot restarted
+   * empty or was flushed. Checked per tag — the registry's and each queue of a type live nodes run — since
+   * on a Redis Cluster one master can lose its data while the others keep theirs.
+   */
+  private async tagsThatLostData(taskTypes: string[]): Promise<string[]> {
+    const { client, keys } = this.redis;
+    const tags = [RedisKeys.NODES_TAG, ...taskTypes.map((type) => RedisKeys.queueTag(type))];
+    const set = await Promise.all(tags.map((tag) => client.set(keys.dataSentinel(tag), this.options.nodeId, 'NX')));
+    return tags.filter((_, i) => set[i] === 'OK');
   }
 
   private async failOverDeadNodes(): Promise<void> {

@@ -3,6 +3,7 @@ import { RedisConnections } from '../redis/redis-connections.js';
 import { jobIdOf } from '../redis/redis-keys.js';
 import { TaskQueues } from '../queue/task-queues.js';
 import { TaskRecordStore } from '../persistence/task-record.store.js';
+import { existsEach } from '../redis/slot-groups.js';
 
 const PAGE_SIZE = 500;
 /** WAITING tasks younger than this may still be on their way into the queue; leave them alone. */
@@ -32,11 +33,10 @@ export class QueueReconciler {
       const page = await this.records.findWaiting(afterId, olderThan, PAGE_SIZE);
       if (page.length === 0) break;
       afterId = page[page.length - 1].id;
-      const pipeline = this.redis.client.pipeline();
-      for (const task of page) pipeline.exists(this.redis.keys.job(task.taskType, jobIdOf(task.id, task.attempt)));
-      const exists = (await pipeline.exec()) ?? [];
+      // One pipeline per queue (each task type's keys share a slot).
+      const exists = await existsEach(this.redis.client, page.map((task) => this.redis.keys.job(task.taskType, jobIdOf(task.id, task.attempt))));
       for (const [i, task] of page.entries()) {
-        if (exists[i]?.[1] === 1) continue;
+        if (exists[i]) continue;
         const delayMs = task.runAfter ? Math.max(0, task.runAfter.getTime() - Date.now()) : 0;
         await this.queues.publish(task.taskType, { taskId: task.id, attempt: task.attempt, cpuOverhead: task.cpuOverhead }, task.priority, delayMs);
         republished++;

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { RedisOptions } from 'ioredis';
+import type { AsyncTaskRedisOption } from './async-task-redis-option.interface.js';
 import type { AsyncTaskFactory } from '../task/async-task-factory.interface.js';
 import type { RetentionOptions } from './retention-options.interface.js';
 import type { AsyncTaskScheduleInput } from './async-task-schedule-input.interface.js';
@@ -7,10 +7,18 @@ import type { AsyncTaskScheduleInput } from './async-task-schedule-input.interfa
 /** Options of `AsyncTaskModule.forRoot()` / `forRootAsync()`. Every one is optional. */
 export interface AsyncTaskModuleOptions {
   /**
-   * Redis: a `redis://` URL or ioredis options. Each node opens a few connections of its own.
+   * Redis. Each node opens a few connections of its own, every one from this option (the heartbeat
+   * thread's too, with any function in the options kept):
+   * - one server: a `redis://` / `rediss://` URL, or ioredis `RedisOptions`;
+   * - Sentinel: ioredis options with `sentinels` and `name`, or
+   *   `redis-sentinel://[:password@]host:26379[,host:26379…]/masterName[?db=N&sentinelPassword=…]`;
+   * - Redis Cluster: `{ cluster: ['host:7001', …], options?: ClusterOptions }` — keys carry hash tags,
+   *   so each task type's queue may sit on a different master (README "Scaling out");
+   * - a factory `(purpose) => new Redis(…) | new Cluster(…)` returning a new connection per call
+   *   (the library closes them).
    * @default 'redis://127.0.0.1:6379'
    */
-  redis?: string | RedisOptions;
+  redis?: AsyncTaskRedisOption;
   /**
    * Prefix of every Redis key and queue; nodes of one cluster share it, separate clusters must not.
    * @default 'async-task'

@@ -10,6 +10,7 @@ import { RedisUnreachableError } from '../errors/redis-unreachable.error.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { withTimeout } from '../util/with-timeout.js';
 import { describeError } from '../util/describe-error.js';
+import { describeRedis } from '../config/redis-option.js';
 
 /**
  * What must hold before a node starts: its entities known to the host's DataSource, their tables
@@ -53,19 +54,9 @@ export class StartupChecks {
     } catch {
       // Nest runs no shutdown hooks after a failed start: close what we opened, or the process hangs on reconnects.
       await this.redis.closeAll();
-      throw new RedisUnreachableError(redisAddress(this.options.redis), this.options.startupTimeoutMs, lastError);
+      throw new RedisUnreachableError(describeRedis(this.options.redis), this.options.startupTimeoutMs, lastError);
     } finally {
       client.off('error', remember);
     }
   }
-}
-
-/** host:port of the configured Redis, with any password masked (it goes into logs). */
-export function redisAddress(redis: ResolvedAsyncTaskOptions['redis']): string {
-  if (typeof redis === 'string') {
-    const url = new URL(redis);
-    if (url.password) url.password = '***';
-    return url.toString();
-  }
-  return `${redis.host ?? '127.0.0.1'}:${redis.port ?? 6379}`;
 }

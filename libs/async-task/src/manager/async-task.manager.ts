@@ -87,7 +87,7 @@ export class AsyncTaskManager {
    */
   async submitAsyncTask(input: SubmitAsyncTaskInput): Promise<AsyncTaskRecord> {
     const valid = validateSubmission(input, this.options.maxParamsBytes);
-    const record = newTaskRecord(valid, new Date());
+    const record = newTaskRecord(valid, new Date(), this.options.prefix);
     const notQueued = await this.submissions.submit(record, valid.delayMs);
     // The record is saved; the failover scan republishes WAITING tasks missing from the queue.
     if (notQueued) this.logger.warn(messages.notQueuedYet(record.id, describeError(notQueued)));
@@ -115,7 +115,7 @@ export class AsyncTaskManager {
         answers[index] = { ok: false, error: valid };
         continue;
       }
-      const record = newTaskRecord(valid, now);
+      const record = newTaskRecord(valid, now, this.options.prefix);
       // Decided before any write, in call order, so the first task with an id is the one saved.
       if (ids.has(record.id)) {
         answers[index] = { ok: false, error: new DuplicateTaskIdError(record.id) };

@@ -3,8 +3,8 @@ import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { ValidSubmission } from './submission.validator.js';
 import { newTaskId } from './task-id.js';
 
-/** The WAITING record a checked submission is saved as, created `now` (its id generated unless given). */
-export function newTaskRecord(valid: ValidSubmission, now: Date): AsyncTaskRecord {
+/** The WAITING record a checked submission is saved as, created `now` (its id generated unless given), of `cluster` (the prefix). */
+export function newTaskRecord(valid: ValidSubmission, now: Date, cluster: string): AsyncTaskRecord {
   return Object.assign(new AsyncTaskRecord(), {
     id: valid.id ?? newTaskId(now.getTime()),
     name: valid.name,
@@ -30,5 +30,6 @@ export function newTaskRecord(valid: ValidSubmission, now: Date): AsyncTaskRecor
     retryCount: 0,
     startReason: null,
     startReasonAttempt: null,
+    cluster,
   } satisfies AsyncTaskRecord);
 }

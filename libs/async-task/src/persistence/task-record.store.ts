@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Raw, type Repository } from 'typeorm';
+import { In, IsNull, Raw, type Repository } from 'typeorm';
+import { ASYNC_TASK_RESOLVED_OPTIONS } from '../async-task.constants.js';
+import type { ResolvedAsyncTaskOptions } from '../config/async-task.options.js';
 import { AsyncTaskStatus } from '../enums/async-task-status.enum.js';
 import { AsyncTaskRecord } from '../entities/async-task-record.entity.js';
 import type { Page } from '../interfaces/page.interface.js';
@@ -17,7 +19,30 @@ export type HandoverFields = 'id' | 'attempt' | 'taskType' | 'priority' | 'cpuOv
  */
 @Injectable()
 export class TaskRecordStore {
-  constructor(@InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>) {}
+  /** This node's cluster: the failover scans see only its records. */
+  private readonly cluster: string;
+
+  constructor(
+    @InjectRepository(AsyncTaskRecord) private readonly records: Repository<AsyncTaskRecord>,
+    @Inject(ASYNC_TASK_RESOLVED_OPTIONS) options: ResolvedAsyncTaskOptions,
+  ) {
+    this.cluster = options.prefix;
+  }
+
+  /**
+   * Unfinished records from before records named their cluster (null), of types this cluster runs:
+   * this cluster takes them, so its scans look after them from now on. Returns how many it took.
+   */
+  async adoptLegacy(taskTypes: string[]): Promise<number> {
+    if (taskTypes.length === 0) return 0;
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ cluster: this.cluster })
+      .where({ cluster: IsNull(), status: In([AsyncTaskStatus.WAITING, AsyncTaskStatus.RUNNING, AsyncTaskStatus.OFFLINE]), taskType: In(taskTypes) })
+      .execute();
+    return result.affected ?? 0;
+  }
 
   /**
    * Plain SQL with the columns aliased to property names, built once from the entity metadata: the
@@ -78,6 +103,8 @@ export class TaskRecordStore {
       // An interrupt of an earlier run must not cancel this one.
       interruptRequestedAt: null,
       updatedAt: new Date(),
+      // Queued again by this cluster: its nodes look after it now.
+      cluster: this.cluster,
     } satisfies Partial<AsyncTaskRecord>;
     const result = await this.records
       .createQueryBuilder()
@@ -114,7 +141,7 @@ export class TaskRecordStore {
   findRunning(): Promise<Array<Pick<AsyncTaskRecord, HandoverFields | 'executor' | 'offlineCount'>>> {
     return this.records.find({
       select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true, executor: true, offlineCount: true },
-      where: { status: AsyncTaskStatus.RUNNING },
+      where: { status: AsyncTaskStatus.RUNNING, cluster: this.cluster },
     });
   }
 
@@ -133,7 +160,7 @@ export class TaskRecordStore {
   findOffline(): Promise<Array<Pick<AsyncTaskRecord, HandoverFields>>> {
     return this.records.find({
       select: { id: true, attempt: true, taskType: true, priority: true, cpuOverhead: true },
-      where: { status: AsyncTaskStatus.OFFLINE },
+      where: { status: AsyncTaskStatus.OFFLINE, cluster: this.cluster },
     });
   }
 
@@ -142,7 +169,8 @@ export class TaskRecordStore {
     return this.records
       .createQueryBuilder('task')
       .select(['task.id', 'task.attempt', 'task.taskType', 'task.priority', 'task.cpuOverhead', 'task.runAfter'])
-      .where('task.status = :waiting AND task.id > :afterId AND task.updatedAt < :olderThan', {
+      .where('task.cluster = :cluster AND task.status = :waiting AND task.id > :afterId AND task.updatedAt < :olderThan', {
+        cluster: this.cluster,
         waiting: AsyncTaskStatus.WAITING,
         afterId,
         olderThan,

@@ -37,7 +37,7 @@ export function snapshotOf(record: AsyncTaskRecord): QueuedTaskSnapshot {
 
 /** The record as the claim just wrote it (RUNNING, the next attempt, on this node). */
 export function claimedRecord(
-  claim: { taskId: string; attempt: number; cpuOverhead: number; nodeId: string; claimedAt: Date },
+  claim: { taskId: string; attempt: number; cpuOverhead: number; nodeId: string; claimedAt: Date; cluster: string },
   snapshot: QueuedTaskSnapshot,
 ): AsyncTaskRecord {
   return Object.assign(new AsyncTaskRecord(), {
@@ -66,5 +66,7 @@ export function claimedRecord(
     retryCount: 0,
     startReason: null,
     startReasonAttempt: null,
+    // Only nodes of the record's cluster see its queue entry.
+    cluster: claim.cluster,
   } satisfies AsyncTaskRecord);
 }

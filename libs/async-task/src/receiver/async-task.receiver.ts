@@ -215,7 +215,7 @@ export class AsyncTaskReceiver {
     const { taskId, attempt, cpuOverhead, snapshot } = job.data;
     const claimedAt = await this.writes.claim(taskId, attempt);
     if (!claimedAt) return null;
-    if (snapshot) return claimedRecord({ taskId, attempt, cpuOverhead, nodeId: this.options.nodeId, claimedAt }, snapshot);
+    if (snapshot) return claimedRecord({ taskId, attempt, cpuOverhead, nodeId: this.options.nodeId, claimedAt, cluster: this.options.prefix }, snapshot);
     // A republished entry carries no snapshot. Once claimed, the task is ours to start: wait out a hiccup.
     return retryTransient(`Reading claimed task ${taskId}`, () => this.records.findById(taskId), this.logger);
   }

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ClusterEvents } from '../cluster/cluster-events.js';
 import type { RedisConnections } from '../redis/redis-connections.js';
+import type { RedisClient } from '../interfaces/async-task-redis-option.interface.js';
 import { parseXreadReply, type StoredEntry } from './live-log.entries.js';
 import type { LogFollowReader } from './log-follow.reader.js';
 

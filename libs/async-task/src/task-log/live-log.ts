@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../interfaces/async-task-redis-option.interface.js';
 import { entryFields, isAlreadyStored, type LiveLogEntry } from './live-log.entries.js';
 import { describeError } from '../util/describe-error.js';
 import { waitAtMost } from '../util/with-timeout.js';
@@ -38,7 +38,7 @@ export class LiveLog {
   private wroteText = false;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly key: string,
     private readonly logger: Logger,
   ) {}

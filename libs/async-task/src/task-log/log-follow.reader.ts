@@ -1,12 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { isCluster } from '../redis/redis-client.factory.js';
 import { RedisConnections } from '../redis/redis-connections.js';
+import { groupBySlot } from '../redis/slot-groups.js';
 import { parseXreadMultiReply, type StoredEntry } from './live-log.entries.js';
 
 /** Entries per stream per read, as for a single follower. */
 const PAGE_ENTRIES = 16;
 /** Longest blocking read; waiters have their own deadlines, this only bounds an idle loop. */
 const BLOCK_MS = 5000;
+/** On a Redis Cluster, how often the followed streams are read (see pollLoop). */
+const CLUSTER_POLL_MS = 50;
 
 interface Waiter {
   key: string;
@@ -18,7 +22,8 @@ interface Waiter {
  * All log followers of this node share this one reader: a single Redis connection whose blocking
  * XREAD names every followed stream at once, so a thousand followers cost one connection, not a
  * thousand. A follower waiting on a stream the current read does not cover wakes that read (CLIENT
- * UNBLOCK from the command connection), so it joins at once.
+ * UNBLOCK from the command connection), so it joins at once. On a Redis Cluster (one XREAD may only
+ * name streams of one slot) it polls instead: see pollLoop.
  */
 @Injectable()
 export class LogFollowReader {
@@ -71,13 +76,27 @@ export class LogFollowReader {
     this.connection = undefined;
   }
 
+  /** Each followed stream with the earliest id a waiter on it needs. */
+  private wanted(): Map<string, string> {
+    const streams = new Map<string, string>();
+    for (const { key, afterId } of this.waiters) {
+      const current = streams.get(key);
+      if (current === undefined || compareIds(afterId, current) < 0) streams.set(key, afterId);
+    }
+    return streams;
+  }
+
+  private settleFrom(reply: Map<string, StoredEntry[]>): void {
+    for (const waiter of [...this.waiters]) {
+      const entries = (reply.get(waiter.key) ?? []).filter((stored) => compareIds(stored.id, waiter.afterId) > 0);
+      if (entries.length > 0) waiter.settle(entries);
+    }
+  }
+
   private async loop(): Promise<void> {
+    if (isCluster(this.redis.client)) return this.pollLoop();
     while (this.waiters.size > 0 && !this.closed) {
-      const streams = new Map<string, string>();
-      for (const { key, afterId } of this.waiters) {
-        const current = streams.get(key);
-        if (current === undefined || compareIds(afterId, current) < 0) streams.set(key, afterId);
-      }
+      const streams = this.wanted();
       this.reading = streams;
       let reply: Map<string, StoredEntry[]>;
       try {
@@ -88,16 +107,45 @@ export class LogFollowReader {
         for (const waiter of [...this.waiters]) waiter.settle([]);
         break;
       }
-      for (const waiter of [...this.waiters]) {
-        const entries = (reply.get(waiter.key) ?? []).filter((stored) => compareIds(stored.id, waiter.afterId) > 0);
-        if (entries.length > 0) waiter.settle(entries);
+      this.settleFrom(reply);
+    }
+    this.reading = undefined;
+  }
+
+  /**
+   * On a Redis Cluster one XREAD may only name streams of one slot, and CLIENT UNBLOCK would have to
+   * reach the very node connection of the blocked read: there the reader polls instead — every
+   * CLUSTER_POLL_MS, one non-blocking XREAD per slot over the shared command connection, all at once
+   * (a line reaches its follower within about that interval; nothing blocks a node's connection).
+   */
+  private async pollLoop(): Promise<void> {
+    this.reading = new Map(); // a loop runs; new waiters join at its next round, no wake-up needed
+    const client = this.redis.client;
+    while (this.waiters.size > 0 && !this.closed) {
+      const streams = this.wanted();
+      const keys = [...streams.keys()];
+      try {
+        const replies = await Promise.all(
+          groupBySlot(keys).map(async (indexes) => {
+            const slotKeys = indexes.map((i) => keys[i]!);
+            return parseXreadMultiReply(await client.xread('COUNT', PAGE_ENTRIES, 'STREAMS', ...slotKeys, ...slotKeys.map((key) => streams.get(key)!)));
+          }),
+        );
+        for (const reply of replies) this.settleFrom(reply);
+      } catch (error) {
+        if (this.closed) break;
+        this.logger.warn(`Reading followed logs failed (${(error as Error).message}); followers retry on their own`);
+        for (const waiter of [...this.waiters]) waiter.settle([]);
+        break;
       }
+      if (this.waiters.size > 0) await new Promise((resolve) => setTimeout(resolve, CLUSTER_POLL_MS));
     }
     this.reading = undefined;
   }
 
   /** Ends the blocking read in flight early (it answers as if timed out) so the next one covers new streams. */
   private async wakeRead(): Promise<void> {
+    if (isCluster(this.redis.client)) return; // polling: the next round covers it
     try {
       const id = await this.connectionId;
       if (id !== undefined) await this.redis.client.client('UNBLOCK', id);
@@ -108,7 +156,8 @@ export class LogFollowReader {
 
   private open(): Redis {
     if (!this.connection) {
-      const connection = this.redis.open('log-followers');
+      // One server only (loop() polls instead on a Cluster), so a plain connection.
+      const connection = this.redis.open('log-followers') as Redis;
       this.connection = connection;
       // The id changes with each reconnection; learnt before any blocking read on the new socket.
       const learnId = () => {

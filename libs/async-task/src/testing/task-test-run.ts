@@ -141,6 +141,7 @@ function testRecord(factory: AsyncTaskFactory, params: string, overrides: Partia
     retryCount: 0,
     startReason: null,
     startReasonAttempt: null,
+    cluster: null,
     ...overrides,
   } satisfies AsyncTaskRecord;
 }
