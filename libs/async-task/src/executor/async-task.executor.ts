@@ -61,11 +61,14 @@ export class AsyncTaskExecutor {
   async drain(graceMs: number): Promise<void> {
     this.stopListening();
     if (graceMs > 0) await this.allDone(graceMs);
-    const remaining = [...this.executions.values()].filter((execution) => execution.record && !execution.returned);
-    for (const execution of remaining) this.abandon(execution.taskId, 'Node is shutting down; the task continues on another node');
+    // Only the attempts stopped here are handed over: one whose execute() returned meanwhile records
+    // its own end (handing it over too would run finished work again elsewhere).
+    const stopped = [...this.executions.values()].filter(
+      (execution) => execution.record && this.abandon(execution.taskId, 'Node is shutting down; the task continues on another node'),
+    );
     await this.allDone(STOP_BEFORE_HANDOVER_MS);
     await Promise.all(
-      remaining.map((execution) =>
+      stopped.map((execution) =>
         this.handover.handOver(execution.record!, false).catch((error) =>
           this.logger.error(`Could not hand over task ${execution.taskId}: ${describeError(error)}; the failover scan will`),
         ),

@@ -77,7 +77,16 @@ export class TaskAttemptRunner {
       execution.task = await execution.factory.createTask(record.params, record);
       this.progress.track(execution.taskId, record.attempt, execution.task, subjectOf(execution.taskId, record));
       const task = execution.task;
-      if (!execution.interrupted && (await executeWithin(policy.timeoutMs, execution.abort, () => task.execute(log, execution.abort.signal)))) {
+      // Marked returned the moment execute() settles: from then on a shutdown leaves the attempt to
+      // record its own end rather than handing finished work over to run again.
+      const run = async () => {
+        try {
+          await task.execute(log, execution.abort.signal);
+        } finally {
+          execution.returned = true;
+        }
+      };
+      if (!execution.interrupted && (await executeWithin(policy.timeoutMs, execution.abort, run))) {
         status = AsyncTaskStatus.FAILED;
         failedReason = messages.timedOut(policy.timeoutMs!);
         log.error(failedReason);
