@@ -1,7 +1,4 @@
-import { Injectable } from '@nestjs/common';
 import {
-  AsyncTaskFactory,
-  type AsyncTaskRecord,
   AsyncTaskStatus,
   BulkSubmissionTooLargeError,
   type BulkSubmitAnswer,
@@ -9,25 +6,11 @@ import {
   InvalidAsyncTaskError,
   MAX_BULK_SUBMIT_TASKS,
 } from '@sfc/async-task';
-import { RunJournal, SleepTask } from './support/sample-tasks.js';
+import { RunJournal, SleepTaskFactory } from './support/sample-tasks.js';
 import { TestDatabase } from './support/test-database.js';
 import { uniqueName } from './support/test-environment.js';
 import { startTestNode, type TestNode } from './support/test-node.js';
 import { waitFor } from './support/wait-for.js';
-
-@Injectable()
-@AsyncTaskFactory('sleep')
-class SleepTaskFactory implements AsyncTaskFactory {
-  constructor(private readonly journal: RunJournal) {}
-
-  createTask(params: string, record: AsyncTaskRecord) {
-    return new SleepTask(params, record, this.journal, 'worker');
-  }
-
-  getTaskType() {
-    return 'sleep';
-  }
-}
 
 const saved = (answers: BulkSubmitAnswer[]) => answers.flatMap((answer) => (answer.ok ? [answer.record] : []));
 const refused = (answers: BulkSubmitAnswer[]) => answers.flatMap((answer, index) => (answer.ok ? [] : [{ index, error: answer.error }]));

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '@sfc/async-task';
+import { Injectable } from '@nestjs/common';
+import { AsyncTaskFactory, type AsyncTaskLog, type AsyncTaskRecord, BaseAsyncTask } from '@sfc/async-task';
 
 /** Start and end times of each run, as the task itself saw them (in-process nodes share it). */
 export class RunJournal {
@@ -36,5 +37,20 @@ export class SleepTask extends BaseAsyncTask {
     } finally {
       run.end = Date.now();
     }
+  }
+}
+
+/** The `sleep` factory of tests whose nodes need nothing else: runs SleepTask as node "worker" (needs RunJournal provided). */
+@Injectable()
+@AsyncTaskFactory('sleep')
+export class SleepTaskFactory implements AsyncTaskFactory {
+  constructor(private readonly journal: RunJournal) {}
+
+  createTask(params: string, record: AsyncTaskRecord) {
+    return new SleepTask(params, record, this.journal, 'worker');
+  }
+
+  getTaskType() {
+    return 'sleep';
   }
 }

@@ -1,30 +1,13 @@
-import { Injectable } from '@nestjs/common';
 import {
-  AsyncTaskFactory,
-  type AsyncTaskRecord,
   AsyncTaskStatus,
   DuplicateTaskIdError,
 } from '../src/index.js';
 import { TaskRecordBatchStore } from '../src/persistence/task-record.batch-store.js';
 import { TaskRecordStore } from '../src/persistence/task-record.store.js';
-import { RunJournal, SleepTask } from '../../../test/support/sample-tasks.js';
+import { RunJournal, SleepTaskFactory } from '../../../test/support/sample-tasks.js';
 import { TestDatabase } from '../../../test/support/test-database.js';
 import { uniqueName } from '../../../test/support/test-environment.js';
 import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
-
-@Injectable()
-@AsyncTaskFactory('sleep')
-class SleepTaskFactory implements AsyncTaskFactory {
-  constructor(private readonly journal: RunJournal) {}
-
-  createTask(params: string, record: AsyncTaskRecord) {
-    return new SleepTask(params, record, this.journal, 'worker');
-  }
-
-  getTaskType() {
-    return 'sleep';
-  }
-}
 
 /**
  * Insert, claim and finish are written for many tasks per statement when calls overlap. These tests
