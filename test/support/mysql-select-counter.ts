@@ -1,5 +1,4 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { TcpProxy } from './tcp-proxy.js';
 
 /**
  * A TCP proxy in front of MySQL that counts the SELECT statements passing through it (COM_QUERY
@@ -8,22 +7,12 @@ import type { AddressInfo } from 'node:net';
  */
 export class MysqlSelectCounter {
   selects = 0;
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly proxy: TcpProxy;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {
-    this.server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
+  constructor(targetHost: string, targetPort: number) {
+    this.proxy = new TcpProxy(targetHost, targetPort, () => {
       let pending = Buffer.alloc(0);
-      client.on('data', (chunk: Buffer) => {
+      return (chunk) => {
         pending = Buffer.concat([pending, chunk]);
         // Packets: 3-byte little-endian payload length, 1-byte sequence, payload (command byte first).
         while (pending.length >= 4) {
@@ -33,22 +22,19 @@ export class MysqlSelectCounter {
           if (payload[0] === 0x03 && /^\s*select\b/i.test(payload.subarray(1, 64).toString('utf8'))) this.selects++;
           pending = pending.subarray(4 + length);
         }
-      });
-      client.pipe(upstream).pipe(client);
+      };
     });
   }
 
   /** Listens on loopback; returns `mysqlUrl` rewritten to go through the counter. */
   async listen(mysqlUrl: string): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const url = new URL(mysqlUrl);
     url.hostname = '127.0.0.1';
-    url.port = String((this.server.address() as AddressInfo).port);
+    url.port = String(await this.proxy.listen());
     return url.toString();
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
+  close(): Promise<void> {
+    return this.proxy.close();
   }
 }

@@ -4,13 +4,18 @@ import type { AddressInfo } from 'node:net';
 /**
  * A TCP proxy on loopback in front of a real server, to cut the network between a node and it:
  * `cut()` drops every connection and refuses new ones, `restore()` lets them through again.
+ * `observe`, if given, is called with a fresh reader per connection and sees what the client sends.
  */
 export class TcpProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private open = true;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+    observe?: () => (chunk: Buffer) => void,
+  ) {
     this.server = createServer((client) => {
       if (!this.open) return client.destroy();
       const upstream = connect(this.targetPort, this.targetHost);
@@ -22,6 +27,7 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
+      if (observe) client.on('data', observe());
       client.pipe(upstream).pipe(client);
     });
   }
