@@ -72,14 +72,20 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
     // On the cluster, the Redis CPU is that of all its servers.
     const servers = ServerCpu.find(cluster ? cluster.nodes.map((node) => node.port) : [Number(new URL(REDIS_URL).port || 6379)]);
     const postgresCpu = contender.database === 'postgres' ? new PostgresCpu(database.name) : undefined;
+    const bulkSize = contender.bulk ? config.bulkSize : 0;
+    // Warm-up, the same way as the measured phase: the measured phase lasts about a second, so without
+    // it each contender's first-call costs (JIT compilation, connection pools, prepared plans) weigh
+    // on its figures in proportion to how much code it runs rather than to what a task costs.
+    await submitConcurrently(submitter, config.warmupTasks, config.submitters, bulkSize);
+    await waitUntilProcessed(submitter, nodes, config.warmupTasks);
+    const warmReports = await Promise.all(nodes.map((node) => node.report()));
     const serversBefore = servers.read();
     postgresCpu?.start();
     const submitterBefore = process.cpuUsage();
-    const bulkSize = contender.bulk ? config.bulkSize : 0;
     const startedAt = Date.now();
     await submitConcurrently(submitter, config.tasks, config.submitters, bulkSize);
     const submittedAt = Date.now();
-    const done = await waitUntilProcessed(submitter, nodes, config.tasks);
+    const done = await waitUntilProcessed(submitter, nodes, config.warmupTasks + config.tasks);
     const submitterCpu = process.cpuUsage(submitterBefore);
     const serversAfter = servers.read();
     const postgresMs = postgresCpu?.stop() ?? NaN;
@@ -87,9 +93,9 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
     const reports = await Promise.all(nodes.map((node) => node.report()));
 
     await submitPaced(submitter, config.latencyTasks, config.latencyRate);
-    await waitUntilProcessed(submitter, nodes, config.tasks + config.latencyTasks);
+    await waitUntilProcessed(submitter, nodes, config.warmupTasks + config.tasks + config.latencyTasks);
     const latencies = await submitter.latenciesMs(nodes);
-    const workerCpuMsPerTask = perTask(nodes, reports, 'cpuMs', config.tasks);
+    const workerCpuMsPerTask = perTask(warmReports, reports, 'cpuMs', config.tasks);
     const submitterCpuMsPerTask = (submitterCpu.user + submitterCpu.system) / 1000 / config.tasks;
     const mysqlCpuMsPerTask = (serversAfter.mysqlMs - serversBefore.mysqlMs) / config.tasks;
     const redisCpuMsPerTask = (serversAfter.redisMs - serversBefore.redisMs) / config.tasks;
@@ -106,8 +112,8 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
       rssBeforeBytes: Math.max(...nodes.map((node) => node.readyReport.rssBytes)),
       rssAfterBytes: Math.max(...reports.map((report) => report.rssBytes)),
       workerCpuMsPerTask,
-      redisCommandsPerTask: perTask(nodes, reports, 'redisCommands', config.tasks),
-      sqlQueriesPerTask: perTask(nodes, reports, 'sqlQueries', config.tasks),
+      redisCommandsPerTask: perTask(warmReports, reports, 'redisCommands', config.tasks),
+      sqlQueriesPerTask: perTask(warmReports, reports, 'sqlQueries', config.tasks),
       submitterCpuMsPerTask,
       mysqlCpuMsPerTask,
       redisCpuMsPerTask,
@@ -127,13 +133,15 @@ export async function runThroughput(contender: Contender, config: BenchConfig): 
   }
 }
 
-function perTask(nodes: NodeProcess[], reports: NodeReport[], figure: 'cpuMs' | 'redisCommands' | 'sqlQueries', tasks: number): number {
-  const sent = reports.reduce((sum, report, index) => sum + report[figure] - nodes[index].readyReport[figure], 0);
+/** What the nodes used between two sets of their reports (before and after the measured phase), per task. */
+function perTask(before: NodeReport[], after: NodeReport[], figure: 'cpuMs' | 'redisCommands' | 'sqlQueries', tasks: number): number {
+  const sent = after.reduce((sum, report, index) => sum + report[figure] - before[index][figure], 0);
   return sent / tasks;
 }
 
 /** `concurrency` callers submit `tasks` tasks: one per call, or `bulkSize` per call of the bulk API. */
 async function submitConcurrently(submitter: Submitter, tasks: number, concurrency: number, bulkSize: number): Promise<void> {
+  if (tasks === 0) return;
   let next = 0;
   const perCall = bulkSize > 0 ? bulkSize : 1;
   const caller = async () => {

@@ -9,6 +9,8 @@ export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgr
 export interface BenchConfig {
   /** Tasks per throughput run. */
   tasks: number;
+  /** Tasks run the same way before each measured phase, and not counted (0: measure from a cold start). */
+  warmupTasks: number;
   /** Tasks running at once per worker process (BullMQ `concurrency`; our `maxLoad / cpuOverhead`). */
   concurrency: number;
   /** Submissions in flight at once in the submitting parent. */
@@ -29,6 +31,7 @@ export interface BenchConfig {
 export function benchConfig(): BenchConfig {
   return {
     tasks: envInteger('BENCH_TASKS', 4000),
+    warmupTasks: envInteger('BENCH_WARMUP_TASKS', 2000),
     concurrency: envInteger('BENCH_CONCURRENCY', 16),
     submitters: envInteger('BENCH_SUBMITTERS', 16),
     bulkSize: envInteger('BENCH_BULK_SIZE', 100),

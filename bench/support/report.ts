@@ -24,7 +24,7 @@ export function renderReport(result: BenchResult): string {
     `Bench of ${result.startedAt} — ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ` +
       `Redis ${m.redis}, MySQL ${m.mysql}; load average ${m.loadAverageAtStart} at start, ` +
       `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} at the runs' starts.`,
-    `${c.tasks} trivial tasks per run, concurrency ${c.concurrency} per worker process, ${c.submitters} concurrent submitters ` +
+    `${c.tasks} trivial tasks per run after ${c.warmupTasks} warm-up tasks, concurrency ${c.concurrency} per worker process, ${c.submitters} concurrent submitters ` +
       `in the parent (bulk: calls of ${c.bulkSize}); ${c.repeats} interleaved runs each: median (min–max). ` +
       `Latency: ${c.latencyTasks} tasks paced at ${c.latencyRate}/s, one per call. Compare within this table only.`,
     '',
