@@ -13,6 +13,8 @@ function manualFlush() {
 }
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets an idle writer's flush start: it waits one microtask for callers resumed by the same event. */
+const flushStarts = () => Promise.resolve();
 
 async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -23,10 +25,12 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<vo
 }
 
 describe('WriteBatcher', () => {
-  it('writes a lone item at once, and groups the items that arrive while a flush is under way', async () => {
+  it('writes a lone item in the same turn, and groups the items that arrive while a flush is under way', async () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
     const first = batcher.write(1);
+    expect(batches).toEqual([]);
+    await flushStarts();
     expect(batches).toEqual([[1]]);
     const rest = [2, 3, 4].map((item) => batcher.write(item));
     expect(batches).toEqual([[1]]);
@@ -35,6 +39,18 @@ describe('WriteBatcher', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
     finishNext();
     await expect(Promise.all(rest)).resolves.toEqual([20, 30, 40]);
+  });
+
+  it('writes the items of callers resumed by one event in one flush, not the first alone', async () => {
+    const { batches, flush, finishNext } = manualFlush();
+    const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
+    // Three callers resumed by the same event, each a few microtasks into its own work when it writes.
+    const event = Promise.resolve();
+    const written = [1, 2, 3].map((item) => event.then(() => batcher.write(item)));
+    await settled();
+    expect(batches).toEqual([[1, 2, 3]]);
+    finishNext();
+    await expect(Promise.all(written)).resolves.toEqual([10, 20, 30]);
   });
 
   it('fills whole batches with the items of one writeAll call, each answered on its own', async () => {
@@ -55,23 +71,25 @@ describe('WriteBatcher', () => {
   it('keeps batches within maxBatch and flushes up to maxInFlight at once', async () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 2, maxInFlight: 2 });
-    const all = [1, 2, 3, 4, 5, 6].map((item) => batcher.write(item));
-    expect(batches).toEqual([[1], [2]]);
+    const all = [1, 2, 3, 4, 5, 6, 7].map((item) => batcher.write(item));
+    await flushStarts();
+    expect(batches).toEqual([[1, 2], [3, 4]]);
     finishNext();
     await settled();
-    expect(batches).toEqual([[1], [2], [3, 4]]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5, 6]]);
     finishNext();
     finishNext();
     await settled();
     finishNext();
-    await expect(Promise.all(all)).resolves.toEqual([10, 20, 30, 40, 50, 60]);
-    expect(batches).toEqual([[1], [2], [3, 4], [5, 6]]);
+    await expect(Promise.all(all)).resolves.toEqual([10, 20, 30, 40, 50, 60, 70]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5, 6], [7]]);
   });
 
   it("settles each item with its own outcome, and fails a whole batch whose flush throws", async () => {
     const { flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
     const good = batcher.write(1);
+    await flushStarts();
     const [alsoGood, bad] = [batcher.write(2), batcher.write(-1)];
     finishNext();
     await settled();
@@ -89,6 +107,7 @@ describe('WriteBatcher', () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 3, maxInFlight: 1, lingerMs: 40, lingerAfter: 2 });
     void batcher.write(1);
+    await flushStarts();
     void batcher.write(2);
     void batcher.write(3);
     finishNext();
@@ -119,7 +138,9 @@ describe('WriteBatcher', () => {
   it('writes at once again after going idle, however big the last batch was', async () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1, lingerMs: 5000, lingerAfter: 2 });
-    const first = [1, 2, 3].map((item) => batcher.write(item));
+    const first = [batcher.write(1)];
+    await flushStarts();
+    first.push(batcher.write(2), batcher.write(3));
     finishNext();
     await settled();
     finishNext();
@@ -127,6 +148,7 @@ describe('WriteBatcher', () => {
     await settled();
     expect(batches).toEqual([[1], [2, 3]]);
     const alone = batcher.write(4);
+    await flushStarts();
     expect(batches).toEqual([[1], [2, 3], [4]]);
     finishNext();
     await expect(alone).resolves.toBe(40);
@@ -135,7 +157,9 @@ describe('WriteBatcher', () => {
   it('keeps a batch within maxWeight, except a single heavier item, which goes alone', async () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1, maxWeight: 10, weigh: (item: number) => item });
-    const all = [1, 4, 4, 4, 20].map((item) => batcher.write(item));
+    const all = [batcher.write(1)];
+    await flushStarts();
+    all.push(...[4, 4, 4, 20].map((item) => batcher.write(item)));
     for (let i = 0; i < 4; i++) {
       finishNext();
       await settled();
@@ -148,6 +172,7 @@ describe('WriteBatcher', () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
     const written = batcher.writeAll([1, -2, 3]);
+    await flushStarts();
     expect(batches).toEqual([[1, -2, 3]]);
     finishNext();
     const outcomes = await Promise.allSettled(written);
