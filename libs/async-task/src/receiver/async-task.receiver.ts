@@ -34,8 +34,13 @@ interface ReceiveState {
   claimFailed: boolean;
   /** cpuOverhead of the last entry seen, to guess how many more fit before fetching them. */
   lastOverhead?: number;
-  /** Whether the last round of fetches all brought an entry (the queue has more). */
-  backlog: boolean;
+  /**
+   * Fetches to make in the next round: after a round that all brought an entry (the queue has more),
+   * twice as many as that round, up to the room; else one (which waits for the queue). Doubling rather
+   * than jumping to the room keeps a lone task arriving at a quiet queue from setting off a round of
+   * fetches that come back empty.
+   */
+  nextRound: number;
 }
 
 /**
@@ -91,7 +96,7 @@ export class AsyncTaskReceiver {
 
   /** Starts chains while there is room; each chain goes on fetching by itself until the queue is empty. */
   private async receiveLoop(taskType: string, worker: TaskEntryWorker): Promise<void> {
-    const state: ReceiveState = { chains: new Set(), refused: null, claimFailed: false, backlog: false };
+    const state: ReceiveState = { chains: new Set(), refused: null, claimFailed: false, nextRound: 1 };
     this.states.push(state);
     while (!this.stopped) {
       try {
@@ -115,12 +120,12 @@ export class AsyncTaskReceiver {
           continue;
         }
         // Fetch for several chains at once (their requests leave in one write and their claims share a
-        // statement), as many as the budget likely fits going by this type's last task; at least one.
-        // Only while the queue has a backlog (the last round came back full): else one, to not ask in vain.
+        // statement) while the queue has a backlog, within what the budget likely fits going by this
+        // type's last task; at least one.
         const fits = this.executor.tasksThatFit(state.lastOverhead);
-        const fetches = state.backlog ? Math.max(1, Math.min(MAX_CHAINS - state.chains.size, fits)) : 1;
+        const fetches = Math.max(1, Math.min(state.nextRound, MAX_CHAINS - state.chains.size, fits));
         const fetched = await Promise.all(Array.from({ length: fetches }, () => this.fetchChain(taskType, worker, state)));
-        state.backlog = fetched.every(Boolean);
+        state.nextRound = fetched.every(Boolean) ? fetches * 2 : 1;
       } catch (error) {
         if (this.stopped) break;
         this.logger.warn(`Receiving "${taskType}" failed: ${describeError(error)}; retrying`);
