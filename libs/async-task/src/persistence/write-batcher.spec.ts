@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { WriteBatcher, type ItemOutcome } from './write-batcher.js';
 
 /** A flush the test completes by hand, recording the batches it was given. */
@@ -44,13 +45,46 @@ describe('WriteBatcher', () => {
   it('writes the items of callers resumed by one event in one flush, not the first alone', async () => {
     const { batches, flush, finishNext } = manualFlush();
     const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
-    // Three callers resumed by the same event, each a few microtasks into its own work when it writes.
+    // Three callers resumed by the same event, each the same few awaits into its own work when it writes.
     const event = Promise.resolve();
-    const written = [1, 2, 3].map((item) => event.then(() => batcher.write(item)));
+    const written = [1, 2, 3].map((item) =>
+      event.then(async () => {
+        await null;
+        await null;
+        return batcher.write(item);
+      }),
+    );
     await settled();
     expect(batches).toEqual([[1, 2, 3]]);
     finishNext();
     await expect(Promise.all(written)).resolves.toEqual([10, 20, 30]);
+  });
+
+  it('still flushes when a test fakes the timers (fake timers replace queueMicrotask)', async () => {
+    const { batches, flush } = manualFlush();
+    jest.useFakeTimers();
+    try {
+      const batcher = new WriteBatcher(flush, { maxBatch: 10, maxInFlight: 1 });
+      void batcher.write(7);
+      await flushStarts();
+      expect(batches).toEqual([[7]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('fails the waiting items, rather than the process, when weighing an item throws', async () => {
+    const { flush } = manualFlush();
+    const batcher = new WriteBatcher(flush, {
+      maxBatch: 10,
+      maxInFlight: 1,
+      maxWeight: 10,
+      weigh: (item: number) => {
+        if (item === 13) throw new Error('cannot weigh 13');
+        return 1;
+      },
+    });
+    await expect(batcher.write(13)).rejects.toThrow('cannot weigh 13');
   });
 
   it('fills whole batches with the items of one writeAll call, each answered on its own', async () => {

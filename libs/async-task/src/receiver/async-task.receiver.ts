@@ -103,12 +103,14 @@ export class AsyncTaskReceiver {
         if (state.claimFailed) {
           // Back off as after any failure (e.g. MySQL down) rather than fetch more entries to fail on.
           state.claimFailed = false;
+          state.nextRound = 1;
           await this.backOff();
           continue;
         }
         if (state.refused) {
           await state.refused;
           state.refused = null;
+          state.nextRound = 1;
           continue;
         }
         if (!this.executor.hasRoom()) {
@@ -129,6 +131,7 @@ export class AsyncTaskReceiver {
       } catch (error) {
         if (this.stopped) break;
         this.logger.warn(`Receiving "${taskType}" failed: ${describeError(error)}; retrying`);
+        state.nextRound = 1;
         await this.backOff();
       }
     }
